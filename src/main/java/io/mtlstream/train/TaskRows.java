@@ -36,13 +36,13 @@ public record TaskRows(int task, int rows, float[] features, float[] labels) {
     return labels.clone();
   }
 
-  /** Read-only access for the training hot path; callers must not modify the array. */
-  float[] featuresView() {
+  /** The features without a copy, for the training hot path; callers must not modify them. */
+  public float[] featuresView() {
     return features;
   }
 
-  /** Read-only access for the training hot path; callers must not modify the array. */
-  float[] labelsView() {
+  /** The labels without a copy, for the training hot path; callers must not modify them. */
+  public float[] labelsView() {
     return labels;
   }
 

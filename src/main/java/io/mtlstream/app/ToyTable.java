@@ -1,0 +1,39 @@
+package io.mtlstream.app;
+
+import io.mtlstream.experiment.ToySummary;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders toy-experiment summaries as a plain-text table. */
+final class ToyTable {
+
+  private ToyTable() {}
+
+  static String render(double[] sigmas, List<ToySummary> summaries) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "sigmas %s%n", join(sigmas, "%.4g")));
+    sb.append(String.format(Locale.ROOT, "%-12s %-22s %-8s %s%n",
+        "balancer", "test loss Σ L/L(0)", "ρ(w,1/σ)", "final w (mean ± std) | w·σ"));
+    for (ToySummary s : summaries) {
+      StringBuilder w = new StringBuilder();
+      for (int i = 0; i < sigmas.length; i++) {
+        w.append(String.format(Locale.ROOT, "%s%.3f±%.3f", i == 0 ? "" : " ", s.weightMean()[i],
+            s.weightStd()[i]));
+      }
+      sb.append(String.format(Locale.ROOT, "%-12s %-22s %-8s %s | %s%n",
+          s.balancer(),
+          String.format(Locale.ROOT, "%.4f ± %.4f", s.testLossMean(), s.testLossStd()),
+          String.format(Locale.ROOT, "%.3f", s.spearmanMean()),
+          w, join(s.weightSigmaMean(), "%.3g")));
+    }
+    return sb.toString();
+  }
+
+  private static String join(double[] values, String format) {
+    StringBuilder sb = new StringBuilder();
+    for (double v : values) {
+      sb.append(sb.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, format, v));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,152 @@
+package io.mtlstream.bench;
+
+import io.mtlstream.train.Activation;
+import io.mtlstream.train.LearnerSettings;
+import io.mtlstream.train.MiniBatch;
+import io.mtlstream.train.ModelSpec;
+import io.mtlstream.train.MultiTaskLearner;
+import io.mtlstream.train.TaskRows;
+import io.mtlstream.train.TaskSpec;
+import io.mtlstream.train.nn.TrainingStep;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Times the training step of several variants side by side in one process: each round runs a
+ * burst of steps of every variant in turn, and the per-variant figure is the median over rounds,
+ * so slow drifts of the machine (frequency, other load) hit all variants alike. Batches are
+ * pre-generated; only {@link MultiTaskLearner#step} is timed.
+ */
+public final class StepBenchmark {
+
+  /** A timed configuration: a balancer and, for GradNorm, how its norms are computed. */
+  public record Variant(String label, String balancer, TrainingStep.NormMethod normMethod) {}
+
+  /** Median milliseconds per step and events per second of one variant. */
+  public record Timing(String label, double msPerStep, double eventsPerSecond) {}
+
+  /**
+   * @param inputs features per event
+   * @param trunk trunk widths
+   * @param tasks task count (cycling regression, binary, 5-class multiclass)
+   * @param tower tower width per task
+   * @param batch events per step, split evenly over tasks
+   */
+  public record Config(
+      int inputs, int[] trunk, int tasks, int tower, int batch, int warmup, int rounds, int burst) {
+
+    /** DESIGN's reference model: input 64, trunk 256-256, 3 tasks, towers 64, batch 256. */
+    public static Config reference() {
+      return new Config(64, new int[] {256, 256}, 3, 64, 256, 50, 15, 20);
+    }
+
+    public Config withBatch(int value) {
+      return new Config(inputs, trunk, tasks, tower, value, warmup, rounds, burst);
+    }
+
+    public Config withRounds(int warmupSteps, int roundCount, int burstSteps) {
+      return new Config(inputs, trunk, tasks, tower, batch, warmupSteps, roundCount, burstSteps);
+    }
+
+    ModelSpec model() {
+      List<TaskSpec> specs = new ArrayList<>();
+      for (int t = 0; t < tasks; t++) {
+        specs.add(
+            switch (t % 3) {
+              case 0 -> TaskSpec.regression("reg" + t, 1, tower);
+              case 1 -> TaskSpec.binary("bin" + t, tower);
+              default -> TaskSpec.multiclass("cls" + t, 5, tower);
+            });
+      }
+      return new ModelSpec(inputs, trunk, Activation.RELU, specs);
+    }
+  }
+
+  public static final List<Variant> STANDARD =
+      List.of(
+          new Variant("equal", "equal", TrainingStep.NormMethod.ONE_PASS),
+          new Variant("gradnorm", "gradnorm", TrainingStep.NormMethod.ONE_PASS),
+          new Variant("gradnorm-naive", "gradnorm", TrainingStep.NormMethod.PER_TASK_BACKWARD));
+
+  private StepBenchmark() {}
+
+  public static Map<String, Timing> run(Config config, List<Variant> variants) {
+    ModelSpec spec = config.model();
+    List<MiniBatch> pool = batches(spec, config.batch(), 8, new SplittableRandom(7));
+    List<MultiTaskLearner> learners = new ArrayList<>();
+    try {
+      for (Variant v : variants) {
+        learners.add(
+            MultiTaskLearner.create(
+                LearnerSettings.defaults(spec)
+                    .withBalancer(v.balancer())
+                    .withNormMethod(v.normMethod())));
+      }
+      for (MultiTaskLearner learner : learners) {
+        steps(learner, pool, config.warmup());
+      }
+      double[][] ms = new double[variants.size()][config.rounds()];
+      for (int r = 0; r < config.rounds(); r++) {
+        for (int v = 0; v < variants.size(); v++) {
+          long start = System.nanoTime();
+          steps(learners.get(v), pool, config.burst());
+          ms[v][r] = (System.nanoTime() - start) / 1e6 / config.burst();
+        }
+      }
+      Map<String, Timing> out = new LinkedHashMap<>();
+      for (int v = 0; v < variants.size(); v++) {
+        double median = median(ms[v]);
+        out.put(
+            variants.get(v).label(),
+            new Timing(variants.get(v).label(), median, config.batch() / (median / 1000)));
+      }
+      return out;
+    } finally {
+      learners.forEach(MultiTaskLearner::close);
+    }
+  }
+
+  private static void steps(MultiTaskLearner learner, List<MiniBatch> pool, int n) {
+    for (int i = 0; i < n; i++) {
+      learner.step(pool.get(i % pool.size()));
+    }
+  }
+
+  static List<MiniBatch> batches(ModelSpec spec, int batch, int count, SplittableRandom random) {
+    List<MiniBatch> out = new ArrayList<>();
+    int tasks = spec.taskCount();
+    for (int b = 0; b < count; b++) {
+      List<TaskRows> blocks = new ArrayList<>();
+      for (int t = 0; t < tasks; t++) {
+        int rows = batch / tasks + (t < batch % tasks ? 1 : 0);
+        TaskSpec task = spec.task(t);
+        float[] x = new float[rows * spec.inputs()];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) random.nextGaussian();
+        }
+        float[] y = new float[rows * task.labelWidth()];
+        for (int i = 0; i < y.length; i++) {
+          y[i] =
+              switch (task.type()) {
+                case REGRESSION -> (float) random.nextGaussian();
+                case BINARY -> random.nextInt(2);
+                case MULTICLASS -> random.nextInt(task.outputs());
+              };
+        }
+        blocks.add(new TaskRows(t, rows, x, y));
+      }
+      out.add(new MiniBatch(blocks));
+    }
+    return out;
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
