@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Times the training step on the reference model (input 64, trunk 256-256,"
-        + " 3 tasks, towers 64): equal weights, GradNorm (one backward) and GradNorm with a naive"
-        + " per-task backward, interleaved in rounds; prints medians and ratios.")
+    description =
+        "Times the training step on the reference model (input 64, trunk 256-256,"
+            + " 3 tasks, towers 64): equal weights, GradNorm (one backward) and GradNorm with a naive"
+            + " per-task backward, interleaved in rounds; prints medians and ratios.")
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--batch", split = ",", defaultValue = "256", description = "batch sizes")
@@ -30,18 +31,33 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.printf(Locale.ROOT, "threads %s, rounds %d × %d steps, medians%n",
-        System.getProperty("ai.djl.pytorch.num_threads"), rounds, burst);
-    System.out.printf(Locale.ROOT, "%-6s %-16s %10s %12s %10s%n",
-        "batch", "variant", "ms/step", "events/s", "× equal");
+    System.out.printf(
+        Locale.ROOT,
+        "threads %s, rounds %d × %d steps, medians%n",
+        System.getProperty("ai.djl.pytorch.num_threads"),
+        rounds,
+        burst);
+    System.out.printf(
+        Locale.ROOT,
+        "%-6s %-16s %10s %12s %10s%n",
+        "batch",
+        "variant",
+        "ms/step",
+        "events/s",
+        "× equal");
     for (int batch : batches) {
       StepBenchmark.Config config =
           StepBenchmark.Config.reference().withBatch(batch).withRounds(warmup, rounds, burst);
       Map<String, StepBenchmark.Timing> t = StepBenchmark.run(config, StepBenchmark.STANDARD);
       double equal = t.get("equal").msPerStep();
       for (StepBenchmark.Timing timing : t.values()) {
-        System.out.printf(Locale.ROOT, "%-6d %-16s %10.3f %12.0f %10.3f%n", batch,
-            timing.label(), timing.msPerStep(), timing.eventsPerSecond(),
+        System.out.printf(
+            Locale.ROOT,
+            "%-6d %-16s %10.3f %12.0f %10.3f%n",
+            batch,
+            timing.label(),
+            timing.msPerStep(),
+            timing.eventsPerSecond(),
             timing.msPerStep() / equal);
       }
     }

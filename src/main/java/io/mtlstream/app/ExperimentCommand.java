@@ -29,8 +29,9 @@ final class ExperimentCommand implements Runnable {
   @Command(
       name = "toy",
       mixinStandardHelpOptions = true,
-      description = "GradNorm paper Sec. 4: tasks σ_i·tanh((B+ε_i)x); prints final weights, w·σ and"
-          + " the task-normalised test loss Σ L_i(t)/L_i(0), mean ± std over seeds.")
+      description =
+          "GradNorm paper Sec. 4: tasks σ_i·tanh((B+ε_i)x); prints final weights, w·σ and"
+              + " the task-normalised test loss Σ L_i(t)/L_i(0), mean ± std over seeds.")
   static final class Toy implements Callable<Integer> {
     @Option(names = "--sigmas", split = ",", defaultValue = "1,100", description = "task scales")
     double[] sigmas;
@@ -47,7 +48,9 @@ final class ExperimentCommand implements Runnable {
     @Option(names = "--alpha", defaultValue = "0.12")
     double alpha;
 
-    @Option(names = "--reference", defaultValue = "baseline",
+    @Option(
+        names = "--reference",
+        defaultValue = "baseline",
         description = "GradNorm reference loss: baseline, initial, ema, max")
     String reference;
 
@@ -57,27 +60,39 @@ final class ExperimentCommand implements Runnable {
     @Option(names = "--test-rows", defaultValue = "2000")
     int testRows;
 
-    @Option(names = "--drift", split = ",",
+    @Option(
+        names = "--drift",
+        split = ",",
         description = "scale changes STEP:TASK:SIGMA, e.g. 1500:1:1")
     List<String> drifts = new ArrayList<>();
+
+    @Option(
+        names = "--trace-every",
+        defaultValue = "0",
+        description = "also print seed 0's weights every N steps (0: off)")
+    int traceEvery;
 
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-      BalancerSettings balancing = BalancerSettings.defaults().withAlpha(alpha).withReference(reference);
-      ToyExperiment.Config config = ToyExperiment.Config.paper(sigmas, steps)
-          .withBalancing(balancing)
-          .withSize(steps, batch, testRows)
-          .withDrifts(parseDrifts(drifts), 0);
+      BalancerSettings balancing =
+          BalancerSettings.defaults().withAlpha(alpha).withReference(reference);
+      ToyExperiment.Config config =
+          ToyExperiment.Config.paper(sigmas, steps)
+              .withBalancing(balancing)
+              .withSize(steps, batch, testRows)
+              .withDrifts(parseDrifts(drifts), traceEvery);
       List<ToySummary> summaries = new ArrayList<>();
+      Map<String, List<double[]>> traces = new LinkedHashMap<>();
       for (String balancer : balancers) {
         List<ToyExperiment.Run> runs = new ArrayList<>();
         for (int seed = 0; seed < seeds; seed++) {
           runs.add(ToyExperiment.run(config, balancer, seed));
         }
         summaries.add(ToySummary.of(balancer, config.sigmas(), runs));
+        traces.put(balancer, runs.get(0).weightTrace());
         if (!json) {
           System.err.printf(Locale.ROOT, "%s done%n", balancer);
         }
@@ -91,10 +106,17 @@ final class ExperimentCommand implements Runnable {
         out.put("reference", reference);
         out.put("drifts", drifts);
         out.put("results", summaries.stream().map(ToySummary::toMap).toList());
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(out));
+        if (traceEvery > 0) {
+          out.put("traceEvery", traceEvery);
+          out.put("weightTraceSeed0", traces);
+        }
+        System.out.println(
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
       } else {
         System.out.print(ToyTable.render(sigmas, summaries));
+        if (traceEvery > 0) {
+          System.out.print(ToyTable.renderTraces(traceEvery, traces));
+        }
       }
       return 0;
     }
@@ -106,8 +128,9 @@ final class ExperimentCommand implements Runnable {
         if (p.length != 3) {
           throw new IllegalArgumentException("--drift wants STEP:TASK:SIGMA, got '" + s + "'");
         }
-        out.add(new ToyExperiment.Drift(
-            Integer.parseInt(p[0]), Integer.parseInt(p[1]), Double.parseDouble(p[2])));
+        out.add(
+            new ToyExperiment.Drift(
+                Integer.parseInt(p[0]), Integer.parseInt(p[1]), Double.parseDouble(p[2])));
       }
       return out;
     }

@@ -1,8 +1,8 @@
 package io.mtlstream.app;
 
 /**
- * Process-wide DJL defaults, set before the engine loads: offline (the CPU natives ship in the
- * jar; nothing is downloaded), no usage tracking, and fixed native thread counts so runs are
+ * Process-wide DJL defaults, set before the engine loads: offline (the CPU natives ship in the jar;
+ * nothing is downloaded), no usage tracking, and fixed native thread counts so runs are
  * reproducible. Each is a default only: a {@code -D} on the command line wins.
  */
 final class NativeDefaults {
@@ -12,8 +12,9 @@ final class NativeDefaults {
   static void apply() {
     setDefault("ai.djl.offline", "true");
     setDefault("OPT_OUT_TRACKING", "true");
-    setDefault("ai.djl.pytorch.num_threads", String.valueOf(
-        Math.max(1, Runtime.getRuntime().availableProcessors())));
+    setDefault(
+        "ai.djl.pytorch.num_threads",
+        String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
     setDefault("ai.djl.pytorch.num_interop_threads", "1");
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Times the training step of several variants side by side in one process: each round runs a
- * burst of steps of every variant in turn, and the per-variant figure is the median over rounds,
- * so slow drifts of the machine (frequency, other load) hit all variants alike. Batches are
- * pre-generated; only {@link MultiTaskLearner#step} is timed.
+ * Times the training step of several variants side by side in one process: each round runs a burst
+ * of steps of every variant in turn, and the per-variant figure is the median over rounds, so slow
+ * drifts of the machine (frequency, other load) hit all variants alike. Batches are pre-generated;
+ * only {@link MultiTaskLearner#step} is timed.
  */
 public final class StepBenchmark {
 

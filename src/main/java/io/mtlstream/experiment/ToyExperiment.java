@@ -51,7 +51,13 @@ public final class ToyExperiment {
     /** The paper's settings: α = 0.12, batch 100, 2,000 test samples, Adam 1e-3, w-lr 0.025. */
     public static Config paper(double[] sigmas, int steps) {
       return new Config(
-          sigmas, steps, 100, 2_000, BalancerSettings.defaults().withAlpha(0.12), 1e-3, List.of(),
+          sigmas,
+          steps,
+          100,
+          2_000,
+          BalancerSettings.defaults().withAlpha(0.12),
+          1e-3,
+          List.of(),
           0);
     }
 

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Aggregates {@link ToyExperiment.Run}s of one balancer over seeds: mean and sample standard
- * deviation of the final weights, of w_i·σ_i and of the task-normalised test loss, and the
- * Spearman correlation of w with 1/σ. Immutable.
+ * deviation of the final weights, of w_i·σ_i and of the task-normalised test loss, and the Spearman
+ * correlation of w with 1/σ. Immutable.
  */
 public record ToySummary(
     String balancer,
@@ -49,8 +49,7 @@ public record ToySummary(
       wsd[i] = std(w[i]);
       wsm[i] = mean(ws[i]);
     }
-    return new ToySummary(
-        balancer, n, wm, wsd, wsm, mean(loss), std(loss), mean(rho), loss);
+    return new ToySummary(balancer, n, wm, wsd, wsm, mean(loss), std(loss), mean(rho), loss);
   }
 
   /** A JSON-friendly view (lists and maps only). */

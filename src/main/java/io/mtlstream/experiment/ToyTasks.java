@@ -87,7 +87,11 @@ public final class ToyTasks implements AutoCloseable {
     try (NDManager scope = manager.newSubManager()) {
       matrices.tempAttach(scope);
       float[] all =
-          scope.create(x, new Shape(rows, INPUTS)).matMul(matrices.transpose()).tanh().toFloatArray();
+          scope
+              .create(x, new Shape(rows, INPUTS))
+              .matMul(matrices.transpose())
+              .tanh()
+              .toFloatArray();
       int t = sigmas.length;
       float[][] out = new float[t][rows * OUTPUTS];
       for (int r = 0; r < rows; r++) {

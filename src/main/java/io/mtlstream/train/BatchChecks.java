@@ -1,9 +1,8 @@
 package io.mtlstream.train;
 
 /**
- * Shape and label checks of a mini-batch against the model. A failure is a bug upstream (the
- * stream validates every event and dead-letters bad ones), so it throws instead of returning a
- * reason.
+ * Shape and label checks of a mini-batch against the model. A failure is a bug upstream (the stream
+ * validates every event and dead-letters bad ones), so it throws instead of returning a reason.
  */
 final class BatchChecks {
 

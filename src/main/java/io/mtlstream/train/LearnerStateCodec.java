@@ -82,8 +82,11 @@ public final class LearnerStateCodec {
       short version = in.readShort();
       if (version != VERSION) {
         throw new IOException(
-            "learner state format version " + version + " is not supported (this build reads "
-                + VERSION + ")");
+            "learner state format version "
+                + version
+                + " is not supported (this build reads "
+                + VERSION
+                + ")");
       }
       if ((int) crc.getValue() != stored) {
         throw new IOException("learner state checksum mismatch: the bytes are corrupt");
@@ -96,13 +99,19 @@ public final class LearnerStateCodec {
       String balancerName = in.readUTF();
       if (!balancerName.equals(settings.balancer())) {
         throw new IOException(
-            "state was written by balancer '" + balancerName + "', settings ask for '"
-                + settings.balancer() + "'");
+            "state was written by balancer '"
+                + balancerName
+                + "', settings ask for '"
+                + settings.balancer()
+                + "'");
       }
       String kind = in.readUTF();
       if (!kind.equals(settings.optimizer().kind().name())) {
-        throw new IOException("state holds " + kind + " optimizer moments, settings ask for "
-            + settings.optimizer().kind());
+        throw new IOException(
+            "state holds "
+                + kind
+                + " optimizer moments, settings ask for "
+                + settings.optimizer().kind());
       }
       in.readLong(); // seed: informational; parameters already carry its effect
       LearnerCounters counters = LearnerCounters.read(in, spec.taskCount());
@@ -118,8 +127,7 @@ public final class LearnerStateCodec {
       LossBalancer balancer =
           Balancers.create(settings.balancer(), spec.taskCount(), settings.balancing());
       balancer.readState(readBlock(in));
-      return new LearnerState(
-          parameters, first, second, segmentSteps, balancer, labels, counters);
+      return new LearnerState(parameters, first, second, segmentSteps, balancer, labels, counters);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot restore learner state: " + e.getMessage(), e);
     }
@@ -184,8 +192,8 @@ public final class LearnerStateCodec {
       int n = in.readInt();
       List<TaskSpec> tasks = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        tasks.add(new TaskSpec(in.readUTF(), TaskType.valueOf(in.readUTF()), in.readInt(),
-            readInts(in)));
+        tasks.add(
+            new TaskSpec(in.readUTF(), TaskType.valueOf(in.readUTF()), in.readInt(), readInts(in)));
       }
       return new ModelSpec(inputs, trunk, activation, tasks);
     }

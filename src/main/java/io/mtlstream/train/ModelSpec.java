@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param activation non-linearity after every trunk and tower hidden layer
  * @param tasks the tasks, in index order; names unique
  */
-public record ModelSpec(int inputs, int[] trunkWidths, Activation activation, List<TaskSpec> tasks) {
+public record ModelSpec(
+    int inputs, int[] trunkWidths, Activation activation, List<TaskSpec> tasks) {
 
   public ModelSpec {
     if (inputs < 1) {
@@ -88,7 +89,14 @@ public record ModelSpec(int inputs, int[] trunkWidths, Activation activation, Li
 
   @Override
   public String toString() {
-    return "ModelSpec(inputs=" + inputs + ", trunk=" + Arrays.toString(trunkWidths) + ", "
-        + activation + ", tasks=" + tasks + ")";
+    return "ModelSpec(inputs="
+        + inputs
+        + ", trunk="
+        + Arrays.toString(trunkWidths)
+        + ", "
+        + activation
+        + ", tasks="
+        + tasks
+        + ")";
   }
 }

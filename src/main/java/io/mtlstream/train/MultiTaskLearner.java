@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.mtlstream.train.balance.BalanceInput;
-import io.mtlstream.train.balance.Balancers;
 import io.mtlstream.train.balance.LossBalancer;
 import io.mtlstream.train.nn.Devices;
 import io.mtlstream.train.nn.FusedOptimizer;
@@ -181,12 +180,16 @@ public final class MultiTaskLearner implements AutoCloseable {
     return counters.copy();
   }
 
-  /** A copy of the flat parameter vector (layout: {@link io.mtlstream.train.nn.ParameterLayout}). */
+  /**
+   * A copy of the flat parameter vector (layout: {@link io.mtlstream.train.nn.ParameterLayout}).
+   */
   public float[] parameters() {
     return network.parameters().toFloatArray();
   }
 
-  /** Arrays alive in this learner's native manager tree — flat across steps unless something leaks. */
+  /**
+   * Arrays alive in this learner's native manager tree — flat across steps unless something leaks.
+   */
   public int liveNativeArrays() {
     return manager.getManagedArrays().size();
   }
@@ -209,7 +212,12 @@ public final class MultiTaskLearner implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "MultiTaskLearner(" + settings.balancer() + ", step " + counters.steps() + ", w="
-        + Arrays.toString(balancer.weights()) + ")";
+    return "MultiTaskLearner("
+        + settings.balancer()
+        + ", step "
+        + counters.steps()
+        + ", w="
+        + Arrays.toString(balancer.weights())
+        + ")";
   }
 }

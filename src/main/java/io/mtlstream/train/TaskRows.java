@@ -19,8 +19,12 @@ public record TaskRows(int task, int rows, float[] features, float[] labels) {
     }
     if (features.length % rows != 0 || labels.length % rows != 0) {
       throw new IllegalArgumentException(
-          "features (" + features.length + ") and labels (" + labels.length
-              + ") must be whole rows of " + rows);
+          "features ("
+              + features.length
+              + ") and labels ("
+              + labels.length
+              + ") must be whole rows of "
+              + rows);
     }
     features = features.clone();
     labels = labels.clone();

@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param name unique task name (letters, digits, '.', '_' or '-')
  * @param type target type
- * @param outputs output width: regression targets per event (≥ 1), 1 for binary, the class count
- *     (≥ 2) for multiclass
+ * @param outputs output width: regression targets per event (≥ 1), 1 for binary, the class count (≥
+ *     2) for multiclass
  * @param towerWidths hidden widths of the task's tower between the shared representation and the
  *     output layer; empty means one affine head
  */
@@ -71,8 +71,14 @@ public record TaskSpec(String name, TaskType type, int outputs, int[] towerWidth
 
   @Override
   public String toString() {
-    return name + "(" + type.name().toLowerCase(java.util.Locale.ROOT) + ", outputs=" + outputs
-        + ", tower=" + Arrays.toString(towerWidths) + ")";
+    return name
+        + "("
+        + type.name().toLowerCase(java.util.Locale.ROOT)
+        + ", outputs="
+        + outputs
+        + ", tower="
+        + Arrays.toString(towerWidths)
+        + ")";
   }
 
   private static void require(boolean ok, String task, String message) {

@@ -40,8 +40,7 @@ class GradientNormEquivalenceTest {
             continue;
           }
           assertThat(a.gradNorms()[t]).isPositive();
-          assertThat(a.gradNorms()[t])
-              .isCloseTo(b.gradNorms()[t], within(1e-5 * b.gradNorms()[t]));
+          assertThat(a.gradNorms()[t]).isCloseTo(b.gradNorms()[t], within(1e-5 * b.gradNorms()[t]));
         }
         float[] pa = onePass.parameters();
         float[] pb = naive.parameters();

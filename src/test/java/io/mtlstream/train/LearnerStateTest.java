@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mtlstream.train.balance.Balancers;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class LearnerStateTest {
 
@@ -44,8 +44,8 @@ class LearnerStateTest {
 
   @Test
   void shouldMoveGradNormWeightsAwayFromOneAfterWarmUp() {
-    try (MultiTaskLearner learner = MultiTaskLearner.create(
-        LearnerSettings.defaults(Batches.MIXED))) {
+    try (MultiTaskLearner learner =
+        MultiTaskLearner.create(LearnerSettings.defaults(Batches.MIXED))) {
       batches(80).forEach(learner::step);
       double[] w = learner.weights();
       assertThat(java.util.Arrays.stream(w).map(x -> Math.abs(x - 1)).max().orElseThrow())
@@ -76,10 +76,8 @@ class LearnerStateTest {
     assertThatThrownBy(() -> MultiTaskLearner.restore(settings.withBalancer("equal"), state))
         .hasMessageContaining("balancer 'gradnorm'");
 
-    ModelSpec other =
-        new ModelSpec(8, new int[] {16, 12}, Activation.TANH, Batches.MIXED.tasks());
-    assertThatThrownBy(
-            () -> MultiTaskLearner.restore(LearnerSettings.defaults(other), state))
+    ModelSpec other = new ModelSpec(8, new int[] {16, 12}, Activation.TANH, Batches.MIXED.tasks());
+    assertThatThrownBy(() -> MultiTaskLearner.restore(LearnerSettings.defaults(other), state))
         .hasMessageContaining("state was written for");
   }
 

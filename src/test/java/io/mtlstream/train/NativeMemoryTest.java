@@ -23,7 +23,8 @@ class NativeMemoryTest {
             4,
             new int[] {8},
             Activation.RELU,
-            List.of(TaskSpec.regression("a", 1), TaskSpec.binary("b"), TaskSpec.multiclass("c", 3)));
+            List.of(
+                TaskSpec.regression("a", 1), TaskSpec.binary("b"), TaskSpec.multiclass("c", 3)));
     SplittableRandom random = new SplittableRandom(9);
     List<MiniBatch> pool =
         java.util.stream.IntStream.range(0, 16)

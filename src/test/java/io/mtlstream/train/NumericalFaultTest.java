@@ -66,8 +66,8 @@ class NumericalFaultTest {
 
   @Test
   void shouldLeaveTheTowerOfAnAbsentTaskUntouched() {
-    try (MultiTaskLearner learner = MultiTaskLearner.create(
-        LearnerSettings.defaults(Batches.MIXED))) {
+    try (MultiTaskLearner learner =
+        MultiTaskLearner.create(LearnerSettings.defaults(Batches.MIXED))) {
       var layout = new io.mtlstream.train.nn.ParameterLayout(Batches.MIXED);
       var tower = layout.towerSegment(1);
       learner.step(Batches.random(Batches.MIXED, new SplittableRandom(2), 4, 4, 4));

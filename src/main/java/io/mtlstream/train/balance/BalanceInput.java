@@ -8,8 +8,8 @@ package io.mtlstream.train.balance;
  * @param losses the unweighted task loss L_i of the batch (finite where present)
  * @param gradNorms n_i = ‖∇_W L_i‖₂ at the last shared layer's weight; NaN when the balancer does
  *     not need them
- * @param baselineLosses the loss of the best constant predictor for task i under the running
- *     label statistics (label variance, prior entropy); NaN while unknown
+ * @param baselineLosses the loss of the best constant predictor for task i under the running label
+ *     statistics (label variance, prior entropy); NaN while unknown
  */
 public record BalanceInput(
     boolean[] present, double[] losses, double[] gradNorms, double[] baselineLosses) {

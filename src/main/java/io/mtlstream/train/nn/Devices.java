@@ -27,7 +27,11 @@ public final class Devices {
       int id = value.equals("gpu") ? 0 : parseId(value.substring(4), text);
       if (id >= gpus) {
         throw new IllegalArgumentException(
-            "device '" + text + "' requested but the engine sees " + gpus + " GPU(s)"
+            "device '"
+                + text
+                + "' requested but the engine sees "
+                + gpus
+                + " GPU(s)"
                 + " (CPU-only natives, or no CUDA device); use 'cpu' or 'auto'");
       }
       return Device.gpu(id);

@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * Where every layer's weight and bias lives inside the one flat parameter vector.
  *
- * <p>The network keeps all parameters in a single contiguous buffer — trunk first, then each
- * task's tower — so that the optimizer, gradient clipping, zeroing and serialisation each touch
- * one array instead of dozens. Segment 0 is the trunk, segment 1 + i is task i's tower; segments
- * are contiguous ranges, which lets a step update only the towers of tasks present in the batch.
+ * <p>The network keeps all parameters in a single contiguous buffer — trunk first, then each task's
+ * tower — so that the optimizer, gradient clipping, zeroing and serialisation each touch one array
+ * instead of dozens. Segment 0 is the trunk, segment 1 + i is task i's tower; segments are
+ * contiguous ranges, which lets a step update only the towers of tasks present in the batch.
  * Immutable and thread-safe.
  */
 public final class ParameterLayout {

@@ -86,8 +86,8 @@ public final class SharedBottomNetwork {
    *
    * @param probe null, or a zero leaf of the pre-activation's shape added to it so that a backward
    *     pass exposes the gradient at the last shared layer's pre-activation; the shared layer's
-   *     weight is then used as a constant, because the caller forms its gradient from the
-   *     per-task pieces it computes anyway
+   *     weight is then used as a constant, because the caller forms its gradient from the per-task
+   *     pieces it computes anyway
    */
   public TrunkOutput forwardTrunk(NDArray x, NDArray probe) {
     NDArray a = x;

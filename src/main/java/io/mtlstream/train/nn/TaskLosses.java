@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import io.mtlstream.train.TaskSpec;
 
 /**
- * Task losses and output transforms, by task type. Every loss is a mean over the task's rows, so
- * a task's loss scale does not depend on how many of its events a batch happens to hold.
- * Stateless and thread-safe.
+ * Task losses and output transforms, by task type. Every loss is a mean over the task's rows, so a
+ * task's loss scale does not depend on how many of its events a batch happens to hold. Stateless
+ * and thread-safe.
  */
 public final class TaskLosses {
 
@@ -22,7 +22,8 @@ public final class TaskLosses {
     return switch (task.type()) {
       case REGRESSION -> manager.create(labels, new Shape(rows, task.outputs()));
       case BINARY -> manager.create(labels, new Shape(rows, 1));
-      case MULTICLASS -> manager.create(oneHot(labels, task.outputs()), new Shape(rows, task.outputs()));
+      case MULTICLASS ->
+          manager.create(oneHot(labels, task.outputs()), new Shape(rows, task.outputs()));
     };
   }
 

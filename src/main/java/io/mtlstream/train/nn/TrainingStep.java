@@ -19,12 +19,12 @@ import java.util.Arrays;
  * clipping and the optimizer update — or a rejection that leaves parameters and optimizer state
  * untouched.
  *
- * <p>The per-task norms need no extra backward pass (DESIGN.md §2.5, refined): a zero "probe"
- * leaf is added to the last shared layer's pre-activation, so the single backward of Σ w_i L_i
- * also yields ∂(Σ w_j L_j)/∂pre. Every row of the batch belongs to exactly one task, so that
- * gradient's rows of task i are w_i·∂L_i/∂pre, and ∇_W L_i = (∂L_i/∂pre)ᵀ h / w_i follows from one
- * small matrix product per task. This equals DESIGN's detached-tower method (same ∂L_i/∂pre, the
- * same trunk gradient) with one backward instead of T + 1. The naive method (a separate full
+ * <p>The per-task norms need no extra backward pass (DESIGN.md §2.5, refined): a zero "probe" leaf
+ * is added to the last shared layer's pre-activation, so the single backward of Σ w_i L_i also
+ * yields ∂(Σ w_j L_j)/∂pre. Every row of the batch belongs to exactly one task, so that gradient's
+ * rows of task i are w_i·∂L_i/∂pre, and ∇_W L_i = (∂L_i/∂pre)ᵀ h / w_i follows from one small
+ * matrix product per task. This equals DESIGN's detached-tower method (same ∂L_i/∂pre, the same
+ * trunk gradient) with one backward instead of T + 1. The naive method (a separate full
  * forward/backward per task) is kept for the benchmark and the equivalence tests.
  *
  * <p>Every array a step creates lives in a per-step manager closed at the end of the step. Not
@@ -50,7 +50,11 @@ public final class TrainingStep {
    * @param rejection null when the step was applied
    */
   public record Outcome(
-      double[] losses, double[] gradNorms, double gradientNorm, boolean clipped, Rejection rejection) {
+      double[] losses,
+      double[] gradNorms,
+      double gradientNorm,
+      boolean clipped,
+      Rejection rejection) {
     public boolean accepted() {
       return rejection == null;
     }
@@ -69,8 +73,7 @@ public final class TrainingStep {
     this.root = root;
     this.clipNorm = clipNorm;
     ParameterLayout.Dense shared = network.layout().sharedLayer();
-    this.sharedWeightRange =
-        new NDIndex().addSliceDim(shared.weightOffset(), shared.biasOffset());
+    this.sharedWeightRange = new NDIndex().addSliceDim(shared.weightOffset(), shared.biasOffset());
   }
 
   /**
