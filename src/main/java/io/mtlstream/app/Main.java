@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "mtlstream 0.1.0",
     description = "Online continual multi-task learning with GradNorm loss balancing.",
-    subcommands = {ExperimentCommand.class, BenchCommand.class})
+    subcommands = {
+      ExperimentCommand.class,
+      BenchCommand.class,
+      BrokerCommand.class,
+      SnapshotCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

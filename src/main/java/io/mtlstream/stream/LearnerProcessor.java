@@ -1,0 +1,127 @@
+package io.mtlstream.stream;
+
+import io.mtlstream.event.LabeledEvent;
+import io.mtlstream.metrics.TrainingReportCodec;
+import io.mtlstream.snapshot.SnapshotCodec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains each model on its events, synchronously on the stream thread, and keeps its state
+ * exactly-once with a checkpoint plus a journal (DESIGN.md decision 3): every input is appended to
+ * the journal store; every N steps the serialised learner goes to the checkpoint store and the
+ * model's journal is cleared. Both stores are logged, so at any commit the changelogs hold a
+ * checkpoint and the journal of exactly the inputs consumed since. A model's learner is rebuilt on
+ * its first record after a start: checkpoint, then the journal replayed through the same
+ * deterministic path with outputs suppressed (they were published before).
+ *
+ * <p>One instance per stream task; owns the learners of the models it sees and closes them.
+ */
+final class LearnerProcessor implements Processor<String, byte[], String, LearnerOutput> {
+
+  static final String CHECKPOINTS = "mtl-learner-checkpoints";
+  static final String JOURNAL = "mtl-learner-journal";
+  private static final Logger LOG = LoggerFactory.getLogger(LearnerProcessor.class);
+
+  private final StreamSettings settings;
+  private final Map<String, ModelRuntime> models = new HashMap<>();
+  private ProcessorContext<String, LearnerOutput> context;
+  private KeyValueStore<String, byte[]> checkpoints;
+  private KeyValueStore<Bytes, byte[]> journal;
+
+  LearnerProcessor(StreamSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, LearnerOutput> context) {
+    this.context = context;
+    this.checkpoints = context.getStateStore(CHECKPOINTS);
+    this.journal = context.getStateStore(JOURNAL);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    String model = record.key();
+    ModelRuntime runtime = models.computeIfAbsent(model, this::load);
+    journal.put(JournalKeys.key(model, runtime.nextJournalSeq()), record.value());
+    context
+        .recordMetadata()
+        .ifPresent(m -> runtime.consumed(m.topic() + "-" + m.partition(), m.offset()));
+    apply(model, runtime, record.value(), record.timestamp(), true);
+  }
+
+  private void apply(
+      String model, ModelRuntime runtime, byte[] input, long timestamp, boolean publish) {
+    if (LearnerInput.isRejection(input)) {
+      runtime.rejected(LearnerInput.rejectionReason(input));
+      return;
+    }
+    LabeledEvent event = EventRecordCodec.decode(input);
+    ModelRuntime.Effect effect = runtime.accept(event);
+    if (publish && effect.report()) {
+      byte[] json = TrainingReportCodec.encode(runtime.report());
+      context.forward(
+          new Record<>(model, new LearnerOutput(LearnerOutput.Kind.REPORT, json), timestamp));
+    }
+    if (publish && effect.snapshot()) {
+      byte[] snapshot = SnapshotCodec.encode(runtime.manifest(), runtime.learner().parameters());
+      context.forward(
+          new Record<>(model, new LearnerOutput(LearnerOutput.Kind.SNAPSHOT, snapshot), timestamp));
+    }
+    if (effect.checkpoint()) {
+      checkpoints.put(model, runtime.checkpoint());
+      clearJournal(model);
+    }
+  }
+
+  private ModelRuntime load(String model) {
+    byte[] checkpoint = checkpoints.get(model);
+    ModelRuntime runtime =
+        checkpoint == null
+            ? ModelRuntime.fresh(model, settings)
+            : ModelRuntime.restore(model, settings, checkpoint);
+    List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        journal.range(JournalKeys.from(model), JournalKeys.to(model))) {
+      it.forEachRemaining(entries::add);
+    }
+    for (KeyValue<Bytes, byte[]> entry : entries) {
+      runtime.nextJournalSeq();
+      apply(model, runtime, entry.value, context.currentStreamTimeMs(), false);
+    }
+    LOG.info(
+        "model '{}': {} at step {}, replayed {} journaled inputs",
+        model,
+        checkpoint == null ? "new learner" : "restored checkpoint",
+        runtime.learner().steps(),
+        entries.size());
+    return runtime;
+  }
+
+  private void clearJournal(String model) {
+    List<Bytes> keys = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it =
+        journal.range(JournalKeys.from(model), JournalKeys.to(model))) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    keys.forEach(journal::delete);
+  }
+
+  @Override
+  public void close() {
+    models.values().forEach(ModelRuntime::close);
+    models.clear();
+  }
+}

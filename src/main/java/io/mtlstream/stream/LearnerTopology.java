@@ -1,0 +1,98 @@
+package io.mtlstream.stream;
+
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The learner topology: per-task topics → decode and validate (rejects to the dead-letter topic) →
+ * re-key by model id and repartition, so one partition owns one model → the learner processor with
+ * its checkpoint and journal stores → training reports and snapshots.
+ */
+public final class LearnerTopology {
+
+  /** Changelog records can hold a whole learner state; allow tens of MB. */
+  static final String STATE_MAX_BYTES = Integer.toString(64 << 20);
+
+  private LearnerTopology() {}
+
+  public static Topology build(StreamSettings settings) {
+    StreamsBuilder builder = new StreamsBuilder();
+    addTo(builder, settings);
+    return builder.build();
+  }
+
+  /** Adds the learner pipeline to {@code builder} (tests and larger apps compose it). */
+  public static void addTo(StreamsBuilder builder, StreamSettings settings) {
+    Map<String, String> changelog = Map.of("max.message.bytes", STATE_MAX_BYTES);
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(LearnerProcessor.CHECKPOINTS),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingEnabled(changelog)
+            .withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(LearnerProcessor.JOURNAL),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withLoggingEnabled(Map.of())
+            .withCachingEnabled());
+
+    Map<String, KStream<String, Routed>> routes =
+        builder.stream(
+                settings.topics().topics(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("events"))
+            .process(() -> new DecodeProcessor(settings), Named.as("decode"))
+            .split(Named.as("route-"))
+            .branch((model, routed) -> routed.isDeadLetter(), Branched.as("dead-letter"))
+            .defaultBranch(Branched.as("learn"));
+
+    routes
+        .get("route-dead-letter")
+        .map(
+            (model, routed) -> KeyValue.pair(routed.originalKey(), routed.originalValue()),
+            Named.as("restore-original"))
+        .to(
+            settings.deadLetterTopic(),
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
+
+    Map<String, KStream<String, LearnerOutput>> outputs =
+        routes
+            .get("route-learn")
+            .mapValues(Routed::learnerInput, Named.as("learner-input"))
+            .repartition(
+                Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-model"))
+            .process(
+                () -> new LearnerProcessor(settings),
+                Named.as("learner"),
+                LearnerProcessor.CHECKPOINTS,
+                LearnerProcessor.JOURNAL)
+            .split(Named.as("output-"))
+            .branch((model, out) -> out.kind() == LearnerOutput.Kind.REPORT, Branched.as("reports"))
+            .defaultBranch(Branched.as("snapshots"));
+
+    outputs
+        .get("output-reports")
+        .mapValues(LearnerOutput::value, Named.as("report-bytes"))
+        .to(
+            settings.metricsTopic(),
+            Produced.with(Serdes.String(), Serdes.ByteArray()).withName("metrics-sink"));
+    outputs
+        .get("output-snapshots")
+        .mapValues(LearnerOutput::value, Named.as("snapshot-bytes"))
+        .to(
+            settings.snapshotsTopic(),
+            Produced.with(Serdes.String(), Serdes.ByteArray()).withName("snapshots-sink"));
+  }
+}

@@ -1,0 +1,71 @@
+package io.mtlstream.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mtlstream.event.EventSchema;
+import io.mtlstream.event.TopicTasks;
+import io.mtlstream.train.LearnerSettings;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What the learner topology needs: the event schema and topic mapping, the learner settings every
+ * model starts from, batching and publishing cadences, output topic names.
+ *
+ * @param schema event validation schema
+ * @param topics input topic → task mapping
+ * @param learner settings for every model's learner (models differ only in their data)
+ * @param batchSize events per training step
+ * @param reportEverySteps publish a training report every this many steps
+ * @param snapshotEverySteps publish a snapshot every this many steps (0: off)
+ * @param snapshotEveryMillis also publish when event time advanced this much since the last
+ *     snapshot (0: off); event time keeps it deterministic
+ * @param checkpointEverySteps serialise the learner into its state store every this many steps;
+ *     events in between are journaled
+ * @param deadLetterTopic topic for rejected input
+ * @param metricsTopic topic for training reports
+ * @param snapshotsTopic compacted topic for snapshots
+ * @param clock wall clock for rates and creation times (never for training decisions)
+ * @param meters where counters go (events accepted, rejected by reason)
+ */
+public record StreamSettings(
+    EventSchema schema,
+    TopicTasks topics,
+    LearnerSettings learner,
+    int batchSize,
+    int reportEverySteps,
+    int snapshotEverySteps,
+    long snapshotEveryMillis,
+    int checkpointEverySteps,
+    String deadLetterTopic,
+    String metricsTopic,
+    String snapshotsTopic,
+    Clock clock,
+    MeterRegistry meters) {
+
+  public StreamSettings {
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(learner, "learner");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(meters, "meters");
+    require(batchSize >= 1, "batch size must be >= 1");
+    require(reportEverySteps >= 1, "report interval must be >= 1 step");
+    require(snapshotEverySteps >= 0 && snapshotEveryMillis >= 0, "snapshot cadence must be >= 0");
+    require(checkpointEverySteps >= 1, "checkpoint interval must be >= 1 step");
+  }
+
+  /**
+   * The model id rejected records are counted under: a rejected record's own model field cannot be
+   * trusted (it may be the bad part), so rejections are reported with the first allowed model, or
+   * {@code default}.
+   */
+  public String rejectionModel() {
+    return schema.models().isEmpty() ? "default" : schema.models().iterator().next();
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

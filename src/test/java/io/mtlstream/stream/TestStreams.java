@@ -1,0 +1,73 @@
+package io.mtlstream.stream;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mtlstream.event.EventEncoder;
+import io.mtlstream.event.LabeledEvent;
+import io.mtlstream.event.TopicTasks;
+import io.mtlstream.train.Activation;
+import io.mtlstream.train.LearnerSettings;
+import io.mtlstream.train.ModelSpec;
+import io.mtlstream.train.TaskSpec;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/** A small three-task model, its stream settings, and event payloads for topology tests. */
+final class TestStreams {
+
+  static final ModelSpec MODEL =
+      new ModelSpec(
+          4,
+          new int[] {8},
+          Activation.RELU,
+          List.of(
+              TaskSpec.regression("reg", 1),
+              TaskSpec.binary("bin"),
+              TaskSpec.multiclass("cls", 3)));
+
+  private TestStreams() {}
+
+  static StreamSettings settings(
+      int batch, int reportEvery, int snapshotEvery, int checkpointEvery) {
+    return settings(batch, reportEvery, snapshotEvery, checkpointEvery, new SimpleMeterRegistry());
+  }
+
+  static StreamSettings settings(
+      int batch,
+      int reportEvery,
+      int snapshotEvery,
+      int checkpointEvery,
+      io.micrometer.core.instrument.MeterRegistry meters) {
+    return new StreamSettings(
+        Schemas.eventSchema(MODEL, Set.of(), 1 << 16),
+        TopicTasks.defaults(List.of("reg", "bin", "cls")),
+        LearnerSettings.defaults(MODEL),
+        batch,
+        reportEvery,
+        snapshotEvery,
+        0,
+        checkpointEvery,
+        "mtl.dlq",
+        "mtl.metrics",
+        "mtl.snapshots",
+        Clock.systemUTC(),
+        meters);
+  }
+
+  /** A valid event of {@code task} for {@code model}, JSON encoded. */
+  static byte[] event(SplittableRandom random, String model, String task, long ts) {
+    float[] x = new float[MODEL.inputs()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    float label =
+        switch (task) {
+          case "reg" -> x[0] * 2 - x[1];
+          case "bin" -> x[2] > 0 ? 1 : 0;
+          default -> x[3] > 0.5 ? 2 : x[3] < -0.5 ? 0 : 1;
+        };
+    return new EventEncoder()
+        .encode(new LabeledEvent("e-" + ts, model, task, x, new float[] {label}, ts), false);
+  }
+}
