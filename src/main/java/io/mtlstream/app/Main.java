@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
       ExperimentCommand.class,
       BenchCommand.class,
       BrokerCommand.class,
+      GenerateCommand.class,
+      LearnCommand.class,
+      DemoCommand.class,
       SnapshotCommand.class
     })
 public final class Main implements Runnable {

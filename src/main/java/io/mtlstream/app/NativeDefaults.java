@@ -18,6 +18,11 @@ final class NativeDefaults {
     setDefault("ai.djl.pytorch.num_interop_threads", "1");
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");
+    // Transactions v2 (KIP-890) rejects a producer's later batches with a retriable
+    // OutOfOrderSequence until its first batch to a partition lands (KAFKA-18202); the in-process
+    // broker logs each such retry at ERROR although nothing is wrong. Other broker errors still
+    // show.
+    setDefault("org.slf4j.simpleLogger.log.kafka.server.ReplicaManager", "off");
   }
 
   private static void setDefault(String key, String value) {

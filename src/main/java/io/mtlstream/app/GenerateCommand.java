@@ -1,0 +1,233 @@
+package io.mtlstream.app;
+
+import io.mtlstream.event.TopicTasks;
+import io.mtlstream.generate.EventPublisher;
+import io.mtlstream.generate.SigmaDrift;
+import io.mtlstream.generate.ToyEventSource;
+import io.mtlstream.kafka.TopicProvisioner;
+import io.mtlstream.kafka.TopicSpec;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mtlstream generate}: publishes GradNorm's toy-task events to {@code <prefix><task>} and
+ * prints {@code sent N events in S s (R events/s)}. SIGTERM or SIGINT stops it after flushing, with
+ * exit 0; exit 1 when Kafka does not take the events.
+ */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Publishes synthetic events of GradNorm's toy tasks σ_i·tanh((B+ε_i)x) (250 features,"
+            + " 100 regression outputs per task; tasks task0..task{T-1}), round-robin over tasks.")
+public final class GenerateCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
+  private static final Duration PROVISION_TIMEOUT = Duration.ofSeconds(30);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "${env:MTL_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      description =
+          "Kafka bootstrap servers (default: $MTL_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
+  String bootstrapServers;
+
+  @Option(names = "--sigmas", split = ",", defaultValue = "1,100", description = "task scales σ_i")
+  double[] sigmas;
+
+  @Option(names = "--rate", defaultValue = "0", description = "events/s; 0 = as fast as possible")
+  double rate;
+
+  @Option(names = "--count", defaultValue = "100000", description = "events; 0 = until stopped")
+  long count;
+
+  @Option(names = "--seed", defaultValue = "0", description = "fixes B, ε_i and the inputs")
+  long seed;
+
+  @Option(names = "--model", defaultValue = "default", description = "model id of the events")
+  String model;
+
+  @Option(
+      names = "--topic-prefix",
+      defaultValue = TopicTasks.DEFAULT_PREFIX,
+      description = "task t goes to <prefix>t (default: ${DEFAULT-VALUE})")
+  String topicPrefix;
+
+  @Option(
+      names = "--drift",
+      split = ",",
+      paramLabel = "EVENT:TASK:SIGMA",
+      description = "from event EVENT on, task TASK has scale SIGMA, e.g. 50000:1:1")
+  List<String> drifts = new ArrayList<>();
+
+  @Option(
+      names = "--create-topics",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "create missing event topics (default: true)")
+  boolean createTopics;
+
+  @Option(names = "--partitions", defaultValue = "1", description = "partitions of new topics")
+  int partitions;
+
+  @Override
+  public Integer call() {
+    try (ToyEventSource events = newSource()) {
+      if (createTopics) {
+        provision(events.taskNames());
+      }
+      try (EventPublisher publisher =
+          EventPublisher.builder()
+              .setProducer(EventPublisher.newProducer(bootstrapServers, Map.of()))
+              .setSource(events)
+              .optTopicPrefix(topicPrefix)
+              .optRate(rate)
+              .build()) {
+        Runnable restoreSignals = onSignals(publisher::stop, "TERM", "INT");
+        long start = System.nanoTime();
+        long sent;
+        try {
+          sent = publisher.run(count == 0 ? EventPublisher.UNLIMITED : count);
+        } finally {
+          restoreSignals.run();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+            Locale.ROOT,
+            "sent %d events in %.3f s (%.0f events/s)%n",
+            sent,
+            seconds,
+            sent / Math.max(seconds, 1e-9));
+        out.flush();
+      }
+      return 0;
+    } catch (KafkaException | IllegalStateException e) {
+      LOG.debug("generate failed", e);
+      spec.commandLine().getErr().println("generate failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Checks the options before any Kafka work; bad values are usage errors (exit 2). */
+  private ToyEventSource newSource() {
+    require(count >= 0, "--count must be >= 0 (0: until stopped), was " + count);
+    require(rate >= 0 && !Double.isInfinite(rate), "--rate must be >= 0 (0: unlimited)");
+    require(partitions >= 1, "--partitions must be >= 1, was " + partitions);
+    try {
+      ToyEventSource events =
+          ToyEventSource.builder()
+              .setSigmas(sigmas)
+              .optSeed(seed)
+              .optModel(model)
+              .optDrifts(drifts.stream().map(SigmaDrift::parse).toList())
+              .build();
+      try {
+        // Rejects a prefix that makes illegal topic names, with Kafka's naming rule.
+        TopicTasks.builder().setTasks(events.taskNames()).optPrefix(topicPrefix).build();
+      } catch (IllegalArgumentException e) {
+        events.close();
+        throw e;
+      }
+      return events;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private void require(boolean ok, String message) {
+    if (!ok) {
+      throw new ParameterException(spec.commandLine(), message);
+    }
+  }
+
+  private void provision(List<String> tasks) {
+    // TopicSpec.events with the chosen prefix: time-based retention, never compacted.
+    List<TopicSpec> specs =
+        tasks.stream()
+            .map(
+                t -> new TopicSpec(topicPrefix + t, partitions, Map.of("cleanup.policy", "delete")))
+            .toList();
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) PROVISION_TIMEOUT.toMillis()))) {
+      new TopicProvisioner(admin, PROVISION_TIMEOUT).provision(specs);
+    }
+  }
+
+  /**
+   * Runs {@code action} on the named signals instead of the JVM's default exit with 128+signal, so
+   * the publisher flushes and the command exits 0; returns an action that restores the previous
+   * handlers (the command may run inside a longer-lived JVM, e.g. tests). Reflective {@code
+   * sun.misc.Signal}, as in {@link BrokerCommand}; without it the default behaviour stays.
+   */
+  private static Runnable onSignals(Runnable action, String... names) {
+    try {
+      Class<?> signal = Class.forName("sun.misc.Signal");
+      Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+      Constructor<?> newSignal = signal.getConstructor(String.class);
+      Method handle = signal.getMethod("handle", signal, handlerType);
+      Object handler =
+          Proxy.newProxyInstance(
+              handlerType.getClassLoader(),
+              new Class<?>[] {handlerType},
+              (proxy, method, args) ->
+                  switch (method.getName()) {
+                    case "handle" -> {
+                      action.run();
+                      yield null;
+                    }
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> "mtl-generate-signal-handler";
+                  });
+      List<Object[]> previous = new ArrayList<>();
+      for (String name : names) {
+        Object s = newSignal.newInstance(name);
+        try {
+          previous.add(new Object[] {s, handle.invoke(null, s, handler)});
+        } catch (InvocationTargetException e) { // e.g. the JVM reserves it (-Xrs)
+          LOG.warn("Cannot handle SIG{}; it ends the JVM without a flush", name, e.getCause());
+        }
+      }
+      return () -> {
+        for (Object[] p : previous) {
+          try {
+            handle.invoke(null, p[0], p[1]);
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("Cannot restore the handler of {}", p[0], e);
+          }
+        }
+      };
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      LOG.warn("Cannot handle signals {}; they end the JVM without a flush", names, e);
+      return () -> {};
+    }
+  }
+}

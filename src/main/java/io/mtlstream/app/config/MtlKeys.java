@@ -1,0 +1,117 @@
+package io.mtlstream.app.config;
+
+import java.util.List;
+
+/**
+ * Every {@code mtl.*} setting with its default and documentation. Per-task settings use the pattern
+ * {@code mtl.task.<name>.<setting>} (see {@link #TASK_TYPE} and neighbours). Keys not starting with
+ * {@code mtl.} are Kafka client / Streams settings and pass through unchanged.
+ */
+public final class MtlKeys {
+
+  public static final ConfigKey MODEL_INPUTS =
+      new ConfigKey("mtl.model.inputs", "250", "Feature count of every event.");
+  public static final ConfigKey MODEL_TRUNK =
+      new ConfigKey("mtl.model.trunk", "100,100,100,100", "Trunk layer widths (shared bottom).");
+  public static final ConfigKey MODEL_ACTIVATION =
+      new ConfigKey("mtl.model.activation", "relu", "relu, tanh, sigmoid or identity.");
+  public static final ConfigKey TASKS =
+      new ConfigKey("mtl.tasks", "task0,task1", "Task names, in index order.");
+  public static final ConfigKey MODELS =
+      new ConfigKey(
+          "mtl.models", "", "Allowed model ids, comma separated; empty accepts any model id.");
+  public static final ConfigKey TOPIC_PREFIX =
+      new ConfigKey("mtl.topic.prefix", "mtl.events.", "Per-task input topic prefix.");
+  public static final ConfigKey TOPIC_MIXED =
+      new ConfigKey(
+          "mtl.topic.mixed", "", "Optional shared input topic; its events carry a \"task\" field.");
+  public static final ConfigKey TOPIC_DLQ =
+      new ConfigKey("mtl.topic.dlq", "mtl.dlq", "Dead-letter topic for rejected input.");
+  public static final ConfigKey TOPIC_METRICS =
+      new ConfigKey("mtl.topic.metrics", "mtl.metrics", "Training reports (JSON).");
+  public static final ConfigKey TOPIC_SNAPSHOTS =
+      new ConfigKey("mtl.topic.snapshots", "mtl.snapshots", "Model snapshots (compacted).");
+  public static final ConfigKey TOPIC_PARTITIONS =
+      new ConfigKey("mtl.topic.partitions", "1", "Partitions of topics created at start.");
+  public static final ConfigKey EVENT_MAX_BYTES =
+      new ConfigKey("mtl.event.max.bytes", "1048576", "Larger input records are dead-lettered.");
+  public static final ConfigKey BATCH_SIZE =
+      new ConfigKey("mtl.train.batch.size", "100", "Events per training step.");
+  public static final ConfigKey OPTIMIZER =
+      new ConfigKey("mtl.train.optimizer", "adam", "adam or sgd.");
+  public static final ConfigKey LEARNING_RATE =
+      new ConfigKey("mtl.train.learning.rate", "0.001", "Network learning rate.");
+  public static final ConfigKey MOMENTUM =
+      new ConfigKey("mtl.train.momentum", "0", "SGD momentum.");
+  public static final ConfigKey CLIP_NORM =
+      new ConfigKey("mtl.train.clip.norm", "0", "Global gradient-norm limit (0 disables).");
+  public static final ConfigKey SEED =
+      new ConfigKey("mtl.train.seed", "0", "Seed of the initial parameters.");
+  public static final ConfigKey DEVICE =
+      new ConfigKey("mtl.device", "auto", "auto, cpu, gpu or gpu:N.");
+  public static final ConfigKey BALANCER =
+      new ConfigKey("mtl.balancer", "gradnorm", "gradnorm, equal, uncertainty or dwa.");
+  public static final ConfigKey ALPHA =
+      new ConfigKey("mtl.gradnorm.alpha", "1.5", "GradNorm asymmetry α in [0, 3).");
+  public static final ConfigKey WEIGHT_LR =
+      new ConfigKey("mtl.gradnorm.weight.lr", "0.025", "Learning rate of the task weights.");
+  public static final ConfigKey REFERENCE =
+      new ConfigKey(
+          "mtl.gradnorm.reference", "baseline", "Reference loss: baseline, initial, ema or max.");
+  public static final ConfigKey REPORT_EVERY =
+      new ConfigKey("mtl.report.every.steps", "20", "Training report cadence (steps).");
+  public static final ConfigKey SNAPSHOT_EVERY =
+      new ConfigKey("mtl.snapshot.every.steps", "200", "Snapshot cadence (steps, 0 = off).");
+  public static final ConfigKey SNAPSHOT_EVERY_MS =
+      new ConfigKey(
+          "mtl.snapshot.every.ms",
+          "0",
+          "Also snapshot when event time advanced this much (0 = off).");
+  public static final ConfigKey CHECKPOINT_EVERY =
+      new ConfigKey(
+          "mtl.checkpoint.every.steps",
+          "50",
+          "Learner checkpoint cadence; inputs between are journaled.");
+
+  public static final String TASK_TYPE = "type";
+  public static final String TASK_OUTPUTS = "outputs";
+  public static final String TASK_TOWER = "tower";
+  public static final String TASK_TOPIC = "topic";
+
+  public static final List<ConfigKey> ALL =
+      List.of(
+          MODEL_INPUTS,
+          MODEL_TRUNK,
+          MODEL_ACTIVATION,
+          TASKS,
+          MODELS,
+          TOPIC_PREFIX,
+          TOPIC_MIXED,
+          TOPIC_DLQ,
+          TOPIC_METRICS,
+          TOPIC_SNAPSHOTS,
+          TOPIC_PARTITIONS,
+          EVENT_MAX_BYTES,
+          BATCH_SIZE,
+          OPTIMIZER,
+          LEARNING_RATE,
+          MOMENTUM,
+          CLIP_NORM,
+          SEED,
+          DEVICE,
+          BALANCER,
+          ALPHA,
+          WEIGHT_LR,
+          REFERENCE,
+          REPORT_EVERY,
+          SNAPSHOT_EVERY,
+          SNAPSHOT_EVERY_MS,
+          CHECKPOINT_EVERY);
+
+  private MtlKeys() {}
+
+  /** {@code mtl.task.<task>.<setting>}. */
+  public static String task(String task, String setting) {
+    return "mtl.task." + task + "." + setting;
+  }
+}
