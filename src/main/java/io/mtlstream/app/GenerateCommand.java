@@ -2,9 +2,9 @@ package io.mtlstream.app;
 
 import io.mtlstream.event.TopicTasks;
 import io.mtlstream.generate.EventPublisher;
+import io.mtlstream.generate.EventTopics;
 import io.mtlstream.generate.SigmaDrift;
 import io.mtlstream.generate.ToyEventSource;
-import io.mtlstream.kafka.TopicProvisioner;
 import io.mtlstream.kafka.TopicSpec;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
 public final class GenerateCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
-  private static final Duration PROVISION_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
   @Spec CommandSpec spec;
 
@@ -95,9 +95,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (ToyEventSource events = newSource()) {
-      if (createTopics) {
-        provision(events.taskNames());
-      }
+      prepareTopics(events.taskNames());
       try (EventPublisher publisher =
           EventPublisher.builder()
               .setProducer(EventPublisher.newProducer(bootstrapServers, Map.of()))
@@ -163,21 +161,21 @@ public final class GenerateCommand implements Callable<Integer> {
     }
   }
 
-  private void provision(List<String> tasks) {
-    // TopicSpec.events with the chosen prefix: time-based retention, never compacted.
-    List<TopicSpec> specs =
-        tasks.stream()
-            .map(
-                t -> new TopicSpec(topicPrefix + t, partitions, Map.of("cleanup.policy", "delete")))
-            .toList();
+  /** Creates missing topics if asked, and always waits until their partitions take writes. */
+  private void prepareTopics(List<String> tasks) {
+    List<TopicSpec> specs = EventTopics.specs(topicPrefix, tasks, partitions);
     try (Admin admin =
         Admin.create(
             Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) PROVISION_TIMEOUT.toMillis()))) {
-      new TopicProvisioner(admin, PROVISION_TIMEOUT).provision(specs);
+                (int) TOPIC_TIMEOUT.toMillis()))) {
+      if (createTopics) {
+        EventTopics.provision(admin, specs, TOPIC_TIMEOUT);
+      } else {
+        EventTopics.awaitServed(admin, specs.stream().map(TopicSpec::name).toList(), TOPIC_TIMEOUT);
+      }
     }
   }
 

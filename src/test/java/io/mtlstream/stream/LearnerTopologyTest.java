@@ -120,6 +120,67 @@ class LearnerTopologyTest {
     }
   }
 
+  @Test
+  void shouldDeadLetterUnknownTasksAndModelsFromTheMixedTopic() {
+    StreamSettings base = TestStreams.settings(4, 1, 0, 100);
+    StreamSettings settings =
+        new StreamSettings(
+            Schemas.eventSchema(TestStreams.MODEL, java.util.Set.of("default"), 1 << 16),
+            io.mtlstream.event.TopicTasks.builder()
+                .setTasks(List.of("reg", "bin", "cls"))
+                .optMixedTopic("mtl.events.all")
+                .build(),
+            base.learner(),
+            4,
+            1,
+            0,
+            0,
+            100,
+            base.deadLetterTopic(),
+            base.metricsTopic(),
+            base.snapshotsTopic(),
+            base.clock(),
+            base.meters());
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(LearnerTopology.build(settings), props())) {
+      TestInputTopic<byte[], byte[]> mixed =
+          driver.createInputTopic(
+              "mtl.events.all", new ByteArraySerializer(), new ByteArraySerializer());
+      mixed.pipeInput(
+          null, "{\"task\":\"nope\",\"features\":[1,2,3,4],\"label\":1}".getBytes(UTF_8), 1L);
+      mixed.pipeInput(
+          null,
+          "{\"task\":\"bin\",\"model\":\"other\",\"features\":[1,2,3,4],\"label\":1}"
+              .getBytes(UTF_8),
+          2L);
+      mixed.pipeInput(null, "{\"features\":[1,2,3,4],\"label\":1}".getBytes(UTF_8), 3L);
+      for (int i = 0; i < 4; i++) {
+        mixed.pipeInput(
+            null,
+            ("{\"task\":\"bin\",\"features\":[1,2,3," + i + "],\"label\":1}").getBytes(UTF_8),
+            4L + i);
+      }
+      List<String> reasons =
+          driver
+              .createOutputTopic(
+                  settings.deadLetterTopic(),
+                  new ByteArrayDeserializer(),
+                  new ByteArrayDeserializer())
+              .readRecordsToList()
+              .stream()
+              .map(r -> header(r, DeadLetterHeaders.REASON))
+              .toList();
+      assertThat(reasons).containsExactly("unknown_task", "unknown_model", "unknown_task");
+      List<TestRecord<String, byte[]>> reports = output(driver, settings.metricsTopic());
+      TrainingReport last = TrainingReportCodec.decode(reports.get(reports.size() - 1).value());
+      assertThat(last.step()).isEqualTo(1);
+      assertThat(last.events().get("bin")).isEqualTo(4L);
+      assertThat(last.rejected())
+          .containsEntry("unknown_task", 2L)
+          .containsEntry("unknown_model", 1L);
+    }
+  }
+
   private static String header(TestRecord<byte[], byte[]> r, String name) {
     Header h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), UTF_8);
