@@ -86,7 +86,8 @@ public final class GenerateCommand implements Callable<Integer> {
       negatable = true,
       defaultValue = "true",
       fallbackValue = "true",
-      description = "create missing event topics (default: true)")
+      description =
+          "create missing event topics; --no-create-topics only waits for them (default: true)")
   boolean createTopics;
 
   @Option(names = "--partitions", defaultValue = "1", description = "partitions of new topics")

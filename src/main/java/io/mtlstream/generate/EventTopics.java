@@ -1,5 +1,6 @@
 package io.mtlstream.generate;
 
+import io.mtlstream.kafka.PartitionReadiness;
 import io.mtlstream.kafka.TopicProvisioner;
 import io.mtlstream.kafka.TopicSpec;
 import java.time.Duration;
@@ -18,16 +19,8 @@ import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Gets the event topics ready for an idempotent producer: creates the missing ones and waits until
- * every partition is served by its leader, not only named in metadata.
- *
- * <p>Why the second wait: a new topic's leader appears in metadata before the broker has opened the
- * partition. A producer with several requests in flight that writes in that window has its first
- * request refused, a later one accepted (the broker takes any first sequence from an unknown
- * producer), and the first then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until {@code
- * delivery.timeout.ms} drops it (KAFKA-15591). ListOffsets is answered from the same replica state
- * as Produce, so once it succeeds for every partition, writing is safe.
- *
- * <p>Stateless; uses but never closes the given {@link Admin}.
+ * every partition is served by its leader (see {@link PartitionReadiness}). Stateless; uses but
+ * never closes the given {@link Admin}.
  */
 public final class EventTopics {
 
@@ -48,52 +41,10 @@ public final class EventTopics {
   /** Creates the missing topics (checking existing ones), then {@link #awaitServed}. */
   public static void provision(Admin admin, List<TopicSpec> specs, Duration timeout) {
     new TopicProvisioner(admin, timeout).provision(specs);
-    awaitServed(admin, specs.stream().map(TopicSpec::name).toList(), timeout);
   }
 
-  /**
-   * Waits until the leader of every partition of {@code topics} answers ListOffsets.
-   *
-   * @throws IllegalStateException if that does not happen within {@code timeout} (e.g. a topic is
-   *     missing), or on a non-retriable error
-   */
+  /** Waits until every partition of {@code topics} is served: see {@link PartitionReadiness}. */
   public static void awaitServed(Admin admin, Collection<String> topics, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Exception last = null;
-    try {
-      while (true) {
-        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (remainingMs <= 0) {
-          throw new IllegalStateException(
-              "Partitions of " + topics + " not served within " + timeout + "; do they exist?",
-              last);
-        }
-        try {
-          Map<String, TopicDescription> described =
-              admin.describeTopics(topics).allTopicNames().get(remainingMs, MILLIS);
-          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-          described.forEach(
-              (name, d) ->
-                  d.partitions()
-                      .forEach(p -> latest.put(new TopicPartition(name, p.partition()), LATEST)));
-          admin.listOffsets(latest).all().get(remainingMs, MILLIS);
-          return;
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof RetriableException)) {
-            throw new IllegalStateException("Checking partitions of " + topics + " failed", e);
-          }
-          last = e;
-        } catch (TimeoutException e) {
-          last = e;
-        }
-        Thread.sleep(BACKOFF_MS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for partitions of " + topics, e);
-    }
+    PartitionReadiness.awaitServed(admin, topics, timeout);
   }
-
-  private static final OffsetSpec LATEST = OffsetSpec.latest();
-  private static final TimeUnit MILLIS = TimeUnit.MILLISECONDS;
 }

@@ -78,6 +78,10 @@ public final class TopicProvisioner {
         throw new IllegalStateException(
             "Kafka topics do not fit mtlstream:\n  " + String.join("\n  ", problems));
       }
+      if (!created.isEmpty()) {
+        PartitionReadiness.awaitServed(
+            admin, created, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      }
       LOG.info("Topics ready: {} (created {})", byName.keySet(), created);
       return created;
     } catch (ExecutionException | TimeoutException e) {

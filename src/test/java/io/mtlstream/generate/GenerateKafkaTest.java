@@ -10,8 +10,6 @@ import io.mtlstream.event.EventSchema;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.event.TaskSchema;
 import io.mtlstream.kafka.EmbeddedKafkaBroker;
-import io.mtlstream.kafka.TopicProvisioner;
-import io.mtlstream.kafka.TopicSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -123,11 +121,9 @@ class GenerateKafkaTest {
     String prefix = "stop.events.";
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      new TopicProvisioner(admin, TIMEOUT)
-          .provision(
-              List.of(
-                  new TopicSpec(prefix + "task0", 1, Map.of()),
-                  new TopicSpec(prefix + "task1", 1, Map.of())));
+      // Includes waiting until the new partitions are served: see EventTopics (KAFKA-15591).
+      EventTopics.provision(
+          admin, EventTopics.specs(prefix, List.of("task0", "task1"), 1), TIMEOUT);
     }
     try (ToyEventSource source = ToyEventSource.builder().setSigmas(1, 100).build();
         EventPublisher publisher =
