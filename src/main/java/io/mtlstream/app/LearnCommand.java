@@ -38,7 +38,11 @@ final class LearnCommand implements Callable<Integer> {
                   },
                   "mtl-shutdown"));
       app.start();
-      System.out.println("learner started; Ctrl-C or SIGTERM stops it with a final commit");
+      if (app.awaitRunning(java.time.Duration.ofMinutes(2))) {
+        System.out.println("learner running; Ctrl-C or SIGTERM stops it with a final commit");
+      } else {
+        System.out.println("learner not running after 2 minutes (state " + app.state() + ")");
+      }
       stopped.await();
     }
     return 0;

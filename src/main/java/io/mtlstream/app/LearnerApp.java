@@ -54,6 +54,25 @@ public final class LearnerApp implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Waits until the learner is RUNNING (joined its group, restored its state) or the deadline
+   * passes; returns whether it runs.
+   */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      KafkaStreams.State s = streams.state();
+      if (s == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+        return false;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
   public KafkaStreams.State state() {
     return streams.state();
   }

@@ -22,11 +22,18 @@ public sealed interface Decoded {
    * @param reason the reject reason (its code is the dead-letter header and metric tag)
    * @param message a specific, single-line explanation for people, e.g. {@code expected 64
    *     features, got 63}
+   * @param model the record's model id when it could be read and is allowed by the schema (so the
+   *     rejection can be counted for that model), else null
    */
-  record Invalid(RejectReason reason, String message) implements Decoded {
+  record Invalid(RejectReason reason, String message, String model) implements Decoded {
     public Invalid {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(message, "message");
+    }
+
+    /** A rejection not attributable to a model. */
+    public Invalid(RejectReason reason, String message) {
+      this(reason, message, null);
     }
   }
 }

@@ -76,6 +76,22 @@ public final class EventDecoder {
   }
 
   private Decoded judge(EventScan s, String topicTask, long recordTimestamp) {
+    String named = s.model == null ? DEFAULT_MODEL : s.model;
+    Decoded invalid = check(s, topicTask, named);
+    if (invalid instanceof Decoded.Invalid i && schema.allowsModel(named) && !named.isEmpty()) {
+      return new Decoded.Invalid(i.reason(), i.message(), named);
+    }
+    if (invalid != null) {
+      return invalid;
+    }
+    String task = topicTask == null ? s.task : topicTask;
+    long ts = s.hasTimestamp ? s.timestamp : recordTimestamp;
+    return new Decoded.Valid(
+        new LabeledEvent(s.id, named, task, s.features, LabelRules.values(s), ts));
+  }
+
+  /** The first problem of the record, or null when it is valid. */
+  private Decoded check(EventScan s, String topicTask, String model) {
     String task = topicTask;
     if (topicTask == null) {
       if (s.task == null) {
@@ -93,7 +109,6 @@ public final class EventDecoder {
           RejectReason.UNKNOWN_TASK,
           "unknown task " + quote(task) + "; known: " + schema.tasks().keySet());
     }
-    String model = s.model == null ? DEFAULT_MODEL : s.model;
     if (!schema.allowsModel(model)) {
       return invalid(
           RejectReason.UNKNOWN_MODEL,
@@ -126,9 +141,7 @@ public final class EventDecoder {
           return invalid(RejectReason.INVALID_LABEL, problem);
         }
     }
-    long ts = s.hasTimestamp ? s.timestamp : recordTimestamp;
-    return new Decoded.Valid(
-        new LabeledEvent(s.id, model, task, s.features, LabelRules.values(s), ts));
+    return null;
   }
 
   private static Decoded.Invalid invalid(RejectReason reason, String message) {

@@ -14,12 +14,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * Waits until partitions can really be written. A new topic's leader appears in metadata before
- * the broker has opened the partition; an idempotent producer with several requests in flight that
+ * Waits until partitions can really be written. A new topic's leader appears in metadata before the
+ * broker has opened the partition; an idempotent producer with several requests in flight that
  * writes in that window has its first request refused and a later one accepted, and the first then
- * fails with OUT_OF_ORDER_SEQUENCE_NUMBER until {@code delivery.timeout.ms} drops it
- * (KAFKA-15591). ListOffsets is answered from the same replica state as Produce, so once it succeeds
- * for every partition, writing is safe. Stateless; uses but never closes the given {@link Admin}.
+ * fails with OUT_OF_ORDER_SEQUENCE_NUMBER until {@code delivery.timeout.ms} drops it (KAFKA-15591).
+ * ListOffsets is answered from the same replica state as Produce, so once it succeeds for every
+ * partition, writing is safe. Stateless; uses but never closes the given {@link Admin}.
  */
 public final class PartitionReadiness {
 

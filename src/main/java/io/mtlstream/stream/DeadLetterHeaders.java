@@ -16,5 +16,9 @@ public final class DeadLetterHeaders {
   public static final String SOURCE_PARTITION = "mtl.dlq.source.partition";
   public static final String SOURCE_OFFSET = "mtl.dlq.source.offset";
 
+  /** Every header this class names. */
+  public static final java.util.List<String> ALL =
+      java.util.List.of(REASON, MESSAGE, SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET);
+
   private DeadLetterHeaders() {}
 }

@@ -76,6 +76,10 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Routed>
             record.timestamp(),
             record.headers());
     Headers h = dead.headers();
+    // A dead letter replayed after a fix and rejected again keeps one set of our headers.
+    for (String name : DeadLetterHeaders.ALL) {
+      h.remove(name);
+    }
     h.add(DeadLetterHeaders.REASON, invalid.reason().code().getBytes(UTF_8));
     h.add(DeadLetterHeaders.MESSAGE, invalid.message().getBytes(UTF_8));
     meta.ifPresent(
@@ -86,9 +90,10 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Routed>
           h.add(DeadLetterHeaders.SOURCE_OFFSET, Long.toString(m.offset()).getBytes(UTF_8));
         });
     context.forward(dead);
+    String model = invalid.model() != null ? invalid.model() : settings.rejectionModel();
     context.forward(
         new Record<>(
-            settings.rejectionModel(),
+            model,
             Routed.toLearner(LearnerInput.rejection(invalid.reason().code())),
             record.timestamp()));
   }

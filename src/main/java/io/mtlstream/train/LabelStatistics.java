@@ -1,5 +1,6 @@
 package io.mtlstream.train;
 
+import io.mtlstream.train.balance.TaskRemap;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -199,6 +200,54 @@ public final class LabelStatistics {
 
   public long minEvents() {
     return minEvents;
+  }
+
+  /**
+   * New statistics for a changed task list, with this instance's horizon and minimum event count;
+   * this instance is left unchanged. New task j continues old task {@code newToOld[j]} with its
+   * event count and fading moments exactly; {@code -1} marks a new task, which starts empty (NaN
+   * baseline until it has seen {@code minEvents} events). A continued task must keep its label
+   * layout (type and output count); its name may change.
+   *
+   * @throws IllegalArgumentException when {@code newToOld} does not have one entry per task of
+   *     {@code newSpec}, is not a valid mapping (see {@link TaskRemap#of}), or maps a task onto one
+   *     with another label type or width
+   */
+  public LabelStatistics remap(ModelSpec newSpec, int[] newToOld) {
+    TaskRemap map = TaskRemap.of(newToOld, events.length);
+    if (map.newTaskCount() != newSpec.taskCount()) {
+      throw new IllegalArgumentException(
+          "task remapping has %d entries but the new model has %d tasks"
+              .formatted(map.newTaskCount(), newSpec.taskCount()));
+    }
+    var r = new LabelStatistics(newSpec, horizon, minEvents);
+    for (int j = 0; j < map.newTaskCount(); j++) {
+      if (map.isNew(j)) {
+        continue;
+      }
+      int i = map.oldIndex(j);
+      TaskSpec before = spec.task(i);
+      TaskSpec after = newSpec.task(j);
+      if (before.type() != after.type() || before.outputs() != after.outputs()) {
+        throw new IllegalArgumentException(
+            ("task %d '%s' (%s) cannot continue the label statistics of old task %d '%s' (%s):"
+                    + " the label type or width changed; map it as a new task (-1) instead")
+                .formatted(j, after.name(), layout(after), i, before.name(), layout(before)));
+      }
+      r.events[j] = events[i];
+      r.weightSums[j] = weightSums[i];
+      r.means[j] = means[i].clone();
+      r.squares[j] = squares[i].clone();
+    }
+    return r;
+  }
+
+  private static String layout(TaskSpec t) {
+    return switch (t.type()) {
+      case REGRESSION -> "regression, " + t.outputs() + " outputs";
+      case BINARY -> "binary";
+      case MULTICLASS -> "multiclass, " + t.outputs() + " classes";
+    };
   }
 
   public void writeState(DataOutput out) throws IOException {

@@ -54,6 +54,17 @@ public final class LearnerCounters {
     return c;
   }
 
+  /** Counters for a new task list: task j continues {@code newToOld[j]} (-1: a new task at 0). */
+  LearnerCounters remap(int[] newToOld) {
+    LearnerCounters c = new LearnerCounters(newToOld.length);
+    c.steps = steps;
+    for (int j = 0; j < newToOld.length; j++) {
+      c.trained[j] = newToOld[j] < 0 ? 0 : trained[newToOld[j]];
+    }
+    c.rejected.putAll(rejected);
+    return c;
+  }
+
   void write(DataOutput out) throws IOException {
     out.writeLong(steps);
     out.writeInt(trained.length);

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
  * @param normMethod how GradNorm's per-task norms are computed (one trunk pass unless benchmarking)
  * @param labelHorizon events over which running label statistics fade (for reference losses)
+ * @param allowTaskRemoval whether restoring a saved learner may drop tasks the configuration no
+ *     longer lists (their trained towers are discarded); adding tasks is always allowed
  */
 public record LearnerSettings(
     ModelSpec model,
@@ -25,7 +27,8 @@ public record LearnerSettings(
     long seed,
     String device,
     TrainingStep.NormMethod normMethod,
-    int labelHorizon) {
+    int labelHorizon,
+    boolean allowTaskRemoval) {
 
   public LearnerSettings {
     Objects.requireNonNull(model, "model");
@@ -49,36 +52,95 @@ public record LearnerSettings(
         0L,
         "cpu",
         TrainingStep.NormMethod.ONE_PASS,
-        10_000);
+        10_000,
+        false);
   }
 
   public LearnerSettings withBalancer(String name) {
     return new LearnerSettings(
-        model, optimizer, name, balancing, seed, device, normMethod, labelHorizon);
+        model,
+        optimizer,
+        name,
+        balancing,
+        seed,
+        device,
+        normMethod,
+        labelHorizon,
+        allowTaskRemoval);
   }
 
   public LearnerSettings withBalancing(BalancerSettings value) {
     return new LearnerSettings(
-        model, optimizer, balancer, value, seed, device, normMethod, labelHorizon);
+        model,
+        optimizer,
+        balancer,
+        value,
+        seed,
+        device,
+        normMethod,
+        labelHorizon,
+        allowTaskRemoval);
   }
 
   public LearnerSettings withOptimizer(OptimizerSettings value) {
     return new LearnerSettings(
-        model, value, balancer, balancing, seed, device, normMethod, labelHorizon);
+        model,
+        value,
+        balancer,
+        balancing,
+        seed,
+        device,
+        normMethod,
+        labelHorizon,
+        allowTaskRemoval);
   }
 
   public LearnerSettings withSeed(long value) {
     return new LearnerSettings(
-        model, optimizer, balancer, balancing, value, device, normMethod, labelHorizon);
+        model,
+        optimizer,
+        balancer,
+        balancing,
+        value,
+        device,
+        normMethod,
+        labelHorizon,
+        allowTaskRemoval);
   }
 
   public LearnerSettings withDevice(String value) {
     return new LearnerSettings(
-        model, optimizer, balancer, balancing, seed, value, normMethod, labelHorizon);
+        model,
+        optimizer,
+        balancer,
+        balancing,
+        seed,
+        value,
+        normMethod,
+        labelHorizon,
+        allowTaskRemoval);
+  }
+
+  public LearnerSettings withModel(ModelSpec value) {
+    return new LearnerSettings(
+        value,
+        optimizer,
+        balancer,
+        balancing,
+        seed,
+        device,
+        normMethod,
+        labelHorizon,
+        allowTaskRemoval);
+  }
+
+  public LearnerSettings withTaskRemoval(boolean allowed) {
+    return new LearnerSettings(
+        model, optimizer, balancer, balancing, seed, device, normMethod, labelHorizon, allowed);
   }
 
   public LearnerSettings withNormMethod(TrainingStep.NormMethod value) {
     return new LearnerSettings(
-        model, optimizer, balancer, balancing, seed, device, value, labelHorizon);
+        model, optimizer, balancer, balancing, seed, device, value, labelHorizon, allowTaskRemoval);
   }
 }

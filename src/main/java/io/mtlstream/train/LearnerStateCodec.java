@@ -92,10 +92,8 @@ public final class LearnerStateCodec {
         throw new IOException("learner state checksum mismatch: the bytes are corrupt");
       }
       ModelSpec spec = ModelSpecCodec.read(in);
-      if (!spec.equals(settings.model())) {
-        throw new IOException(
-            "state was written for " + spec + " but the settings describe " + settings.model());
-      }
+      TaskMigration migration =
+          TaskMigration.plan(spec, settings.model(), settings.allowTaskRemoval());
       String balancerName = in.readUTF();
       if (!balancerName.equals(settings.balancer())) {
         throw new IOException(
@@ -122,12 +120,24 @@ public final class LearnerStateCodec {
       for (int i = 0; i < segmentSteps.length; i++) {
         segmentSteps[i] = in.readLong();
       }
-      LabelStatistics labels = LearnerState.newLabelStatistics(settings);
+      LabelStatistics labels = new LabelStatistics(spec, settings.labelHorizon());
       labels.readState(readBlock(in));
       LossBalancer balancer =
           Balancers.create(settings.balancer(), spec.taskCount(), settings.balancing());
       balancer.readState(readBlock(in));
-      return new LearnerState(parameters, first, second, segmentSteps, balancer, labels, counters);
+      if (migration.isIdentity()) {
+        return new LearnerState(
+            parameters, first, second, segmentSteps, balancer, labels, counters);
+      }
+      int[] map = migration.newToOld();
+      return new LearnerState(
+          migration.parameters(parameters, settings.seed()),
+          migration.moments(first),
+          migration.moments(second),
+          migration.segmentSteps(segmentSteps),
+          balancer.remap(map),
+          labels.remap(settings.model(), map),
+          counters.remap(map));
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot restore learner state: " + e.getMessage(), e);
     }

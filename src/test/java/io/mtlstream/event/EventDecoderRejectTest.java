@@ -140,6 +140,26 @@ class EventDecoderRejectTest {
   }
 
   @Test
+  void shouldAttributeARejectionToItsModelOnlyWhenTheModelIsAllowed() {
+    var decoder =
+        new EventDecoder(
+            EventSchema.builder()
+                .setFeatures(2)
+                .addTask(TaskSchema.binary("click"))
+                .optModels(java.util.List.of("alpha"))
+                .build());
+
+    Decoded sameModel = decoder.decode(utf8("{\"model\":\"alpha\",\"features\":[1]}"), "click", 0);
+    Decoded otherModel = decoder.decode(utf8("{\"model\":\"beta\",\"features\":[1]}"), "click", 0);
+    Decoded malformed = decoder.decode(utf8("{\"model\":\"alpha\""), "click", 0);
+
+    assertThat(((Decoded.Invalid) sameModel).model()).isEqualTo("alpha");
+    assertThat(((Decoded.Invalid) otherModel).reason()).isEqualTo(RejectReason.UNKNOWN_MODEL);
+    assertThat(((Decoded.Invalid) otherModel).model()).isNull();
+    assertThat(((Decoded.Invalid) malformed).model()).isNull();
+  }
+
+  @Test
   void shouldRejectWrongFeatureCountBothWays() {
     var wide = new EventDecoder(EventSchema.of(64, TaskSchema.binary("click")));
     String features63 = "0.5,".repeat(62) + "0.5";
@@ -148,7 +168,8 @@ class EventDecoderRejectTest {
 
     assertThat(d)
         .isEqualTo(
-            new Decoded.Invalid(RejectReason.WRONG_FEATURE_COUNT, "expected 64 features, got 63"));
+            new Decoded.Invalid(
+                RejectReason.WRONG_FEATURE_COUNT, "expected 64 features, got 63", "default"));
     assertRejected(
         "{\"features\":[1,2,3,4,5],\"label\":1}",
         "click",

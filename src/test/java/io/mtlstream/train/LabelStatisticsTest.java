@@ -162,6 +162,86 @@ class LabelStatisticsTest {
         .hasMessageContaining("price");
   }
 
+  @Test
+  void remapShouldCarryKeptTasksExactlyAndStartNewOnesEmpty() throws IOException {
+    var original = new LabelStatistics(SPEC, 500, 10);
+    feed(original, new Random(21), 300);
+    byte[] before = save(original);
+    // genre moves to index 0, click is dropped, price is renamed and keeps its layout, "age" is
+    // new.
+    var newSpec =
+        new ModelSpec(
+            3,
+            new int[] {4},
+            Activation.RELU,
+            List.of(
+                TaskSpec.multiclass("genre", 3, 8),
+                TaskSpec.regression("age", 1),
+                TaskSpec.regression("price-eur", 2)));
+
+    LabelStatistics remapped = original.remap(newSpec, new int[] {2, -1, 0});
+
+    assertThat(save(original)).as("original unchanged").isEqualTo(before);
+    assertThat(remapped.horizonEvents()).isEqualTo(500);
+    assertThat(remapped.minEvents()).isEqualTo(10);
+    assertThat(remapped.events(1)).isZero();
+    assertThat(remapped.runningMeans(1)).containsExactly(0.0);
+    assertThat(remapped.constantPredictorLoss(1)).isNaN();
+    var r1 = new Random(22);
+    var r2 = new Random(22);
+    for (int step = 0; step <= 100; step++) {
+      assertThat(remapped.events(0)).isEqualTo(original.events(2));
+      assertThat(remapped.events(2)).isEqualTo(original.events(0));
+      assertThat(remapped.runningMeans(0)).isEqualTo(original.runningMeans(2));
+      assertThat(remapped.runningMeans(2)).isEqualTo(original.runningMeans(0));
+      assertThat(remapped.constantPredictorLoss(0)).isEqualTo(original.constantPredictorLoss(2));
+      assertThat(remapped.constantPredictorLoss(2)).isEqualTo(original.constantPredictorLoss(0));
+      float[] price = {(float) r1.nextGaussian(), r1.nextFloat()};
+      float[] genre = {r1.nextInt(3)};
+      original.observe(0, price, 1);
+      original.observe(2, genre, 1);
+      remapped.observe(2, price, 1);
+      remapped.observe(0, genre, 1);
+      remapped.observe(1, new float[] {(float) r2.nextGaussian()}, 1);
+    }
+    assertThat(remapped.events(1)).isEqualTo(101);
+
+    var restored = new LabelStatistics(newSpec, 500, 10);
+    restored.readState(new DataInputStream(new ByteArrayInputStream(save(remapped))));
+    assertThat(save(restored)).isEqualTo(save(remapped));
+  }
+
+  @Test
+  void remapShouldRejectAChangedLabelLayoutOrABadMapping() {
+    var stats = new LabelStatistics(SPEC);
+    var wider =
+        new ModelSpec(3, new int[] {4}, Activation.RELU, List.of(TaskSpec.regression("price", 3)));
+    var binaryToMulticlass =
+        new ModelSpec(3, new int[] {4}, Activation.RELU, List.of(TaskSpec.multiclass("click", 2)));
+    var moreClasses =
+        new ModelSpec(3, new int[] {4}, Activation.RELU, List.of(TaskSpec.multiclass("genre", 4)));
+
+    assertThatThrownBy(() -> stats.remap(wider, new int[] {0}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'price' (regression, 3 outputs)")
+        .hasMessageContaining("(regression, 2 outputs)")
+        .hasMessageContaining("new task (-1)");
+    assertThatThrownBy(() -> stats.remap(binaryToMulticlass, new int[] {1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'click' (multiclass, 2 classes)")
+        .hasMessageContaining("(binary)");
+    assertThatThrownBy(() -> stats.remap(moreClasses, new int[] {2}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("(multiclass, 3 classes)");
+    assertThat(stats.remap(moreClasses, new int[] {-1}).events(0)).isZero();
+    assertThatThrownBy(() -> stats.remap(SPEC, new int[] {0, 1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 entries but the new model has 3 tasks");
+    assertThatThrownBy(() -> stats.remap(SPEC, new int[] {0, 1, 1}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("old task 1");
+  }
+
   private static void feed(LabelStatistics stats, Random random, int rows) {
     for (int r = 0; r < rows; r++) {
       stats.observe(0, new float[] {(float) random.nextGaussian(), random.nextFloat()}, 1);

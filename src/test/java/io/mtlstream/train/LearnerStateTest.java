@@ -78,7 +78,7 @@ class LearnerStateTest {
 
     ModelSpec other = new ModelSpec(8, new int[] {16, 12}, Activation.TANH, Batches.MIXED.tasks());
     assertThatThrownBy(() -> MultiTaskLearner.restore(LearnerSettings.defaults(other), state))
-        .hasMessageContaining("state was written for");
+        .hasMessageContaining("cannot be reshaped");
   }
 
   static List<MiniBatch> batches(int n) {

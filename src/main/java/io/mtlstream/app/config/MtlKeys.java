@@ -17,6 +17,11 @@ public final class MtlKeys {
       new ConfigKey("mtl.model.activation", "relu", "relu, tanh, sigmoid or identity.");
   public static final ConfigKey TASKS =
       new ConfigKey("mtl.tasks", "task0,task1", "Task names, in index order.");
+  public static final ConfigKey ALLOW_TASK_REMOVAL =
+      new ConfigKey(
+          "mtl.tasks.allow.removal",
+          "false",
+          "Allow a restart to drop tasks the saved learner has (their trained towers are lost).");
   public static final ConfigKey MODELS =
       new ConfigKey(
           "mtl.models", "", "Allowed model ids, comma separated; empty accepts any model id.");
@@ -84,6 +89,7 @@ public final class MtlKeys {
           MODEL_TRUNK,
           MODEL_ACTIVATION,
           TASKS,
+          ALLOW_TASK_REMOVAL,
           MODELS,
           TOPIC_PREFIX,
           TOPIC_MIXED,

@@ -70,7 +70,8 @@ public final class Settings {
         .withBalancer(c.get(MtlKeys.BALANCER))
         .withBalancing(balancing)
         .withSeed(c.getLong(MtlKeys.SEED))
-        .withDevice(c.get(MtlKeys.DEVICE));
+        .withDevice(c.get(MtlKeys.DEVICE))
+        .withTaskRemoval(Boolean.parseBoolean(c.get(MtlKeys.ALLOW_TASK_REMOVAL)));
   }
 
   public static TopicTasks topics(MtlConfig c) {

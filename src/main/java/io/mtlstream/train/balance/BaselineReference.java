@@ -56,6 +56,14 @@ public final class BaselineReference implements ReferenceLoss {
   }
 
   @Override
+  public BaselineReference remap(int[] newToOld) {
+    TaskRemap map = TaskRemap.of(newToOld, taskCount);
+    var r = new BaselineReference(map.newTaskCount());
+    r.refs = map.doubles(refs, Double.NaN);
+    return r;
+  }
+
+  @Override
   public void writeState(DataOutput out) throws IOException {
     StateIO.writeHeader(out, TAG, VERSION, taskCount);
     StateIO.writeDoubles(out, refs);

@@ -143,6 +143,26 @@ public final class DwaBalancer implements LossBalancer {
     return recent / older;
   }
 
+  /**
+   * Carries each kept task's ring buffer (losses, fill, cursor); new tasks start with an empty one
+   * (ratio 1 until 2k losses). Weights as described in {@link LossBalancer#remap}.
+   */
+  @Override
+  public DwaBalancer remap(int[] newToOld) {
+    TaskRemap map = TaskRemap.of(newToOld, taskCount);
+    var r = new DwaBalancer(map.newTaskCount(), window, temperature);
+    r.weights = map.weights(weights, 0.0);
+    for (int j = 0; j < map.newTaskCount(); j++) {
+      if (!map.isNew(j)) {
+        r.history[j] = history[map.oldIndex(j)].clone();
+      }
+    }
+    r.filled = map.longs(filled);
+    r.cursor = map.longs(cursor);
+    r.skippedUpdates = skippedUpdates;
+    return r;
+  }
+
   @Override
   public BalancerReport report() {
     return BalancerReport.weightsOnly(weights);

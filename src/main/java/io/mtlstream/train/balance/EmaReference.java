@@ -24,10 +24,18 @@ public final class EmaReference implements ReferenceLoss {
   private FadingMeans slow;
 
   EmaReference(int taskCount, int batches, double fastSteps, double slowSteps) {
+    this(
+        taskCount,
+        batches,
+        new FadingMeans(taskCount, fastSteps),
+        new FadingMeans(taskCount, slowSteps));
+  }
+
+  private EmaReference(int taskCount, int batches, FadingMeans fast, FadingMeans slow) {
     this.taskCount = taskCount;
     this.batches = batches;
-    this.fast = new FadingMeans(taskCount, fastSteps);
-    this.slow = new FadingMeans(taskCount, slowSteps);
+    this.fast = fast;
+    this.slow = slow;
   }
 
   @Override
@@ -61,6 +69,12 @@ public final class EmaReference implements ReferenceLoss {
   @Override
   public double current(int task, double batchLoss) {
     return fast.count(task) == 0 ? batchLoss : fast.mean(task);
+  }
+
+  @Override
+  public EmaReference remap(int[] newToOld) {
+    TaskRemap map = TaskRemap.of(newToOld, taskCount);
+    return new EmaReference(map.newTaskCount(), batches, fast.remap(map), slow.remap(map));
   }
 
   @Override

@@ -54,6 +54,12 @@ public final class EqualBalancer implements LossBalancer {
     }
   }
 
+  /** Equal weights have no per-task state: a fresh balancer over the new task count. */
+  @Override
+  public EqualBalancer remap(int[] newToOld) {
+    return new EqualBalancer(TaskRemap.of(newToOld, taskCount).newTaskCount());
+  }
+
   @Override
   public BalancerReport report() {
     return BalancerReport.weightsOnly(ones);

@@ -45,6 +45,15 @@ final class FadingMeans {
     return counts[task];
   }
 
+  /** A new instance whose task j continues task {@code map.oldIndex(j)}; new tasks are empty. */
+  FadingMeans remap(TaskRemap map) {
+    FadingMeans r = new FadingMeans(map.newTaskCount(), horizon);
+    copy(map.doubles(sums, 0.0), r.sums);
+    copy(map.doubles(weights, 0.0), r.weights);
+    System.arraycopy(map.longs(counts), 0, r.counts, 0, r.counts.length);
+    return r;
+  }
+
   void write(DataOutput out) throws IOException {
     StateIO.writeDoubles(out, sums);
     StateIO.writeDoubles(out, weights);

@@ -13,9 +13,11 @@ import java.util.Arrays;
  * absent tasks keep their weight exactly and Σ w = T.
  *
  * <p>Warm-up: w = 1 until every task's reference is established (references are fed meanwhile; a
- * task never seen keeps the balancer in warm-up). A step whose needed inputs are not all finite
- * (loss, n_i, L̃_i) changes no weight and is counted in {@link #skippedUpdates()}. Masked stuck
- * tasks ({@link StuckTaskSettings}) are treated like absent ones for the weight update.
+ * task never seen keeps the balancer in warm-up). After {@link #remap} adds a task the balancer is
+ * in warm-up again until the new task's reference is established, holding the remapped weights. A
+ * step whose needed inputs are not all finite (loss, n_i, L̃_i) changes no weight and is counted in
+ * {@link #skippedUpdates()}. Masked stuck tasks ({@link StuckTaskSettings}) are treated like absent
+ * ones for the weight update.
  *
  * <p>Owned by one learner thread; not thread-safe. Settings are fixed at construction; the state
  * (weights, optimizer moments and step counts, references, stuck-task tracking, counters) is
@@ -212,6 +214,24 @@ public final class GradNormBalancer implements LossBalancer {
     references = r;
     stuck = s;
     report = idleReport(GradNormStep.nans(taskCount), warmingUp());
+  }
+
+  /**
+   * See {@link LossBalancer#remap}: weights (floored at wMin), optimizer moments and step counts,
+   * references and stuck-task tracking of kept tasks carry over, as does {@link #skippedUpdates()}.
+   * A new task has no reference yet, so the result is {@link #warmingUp()} until it is established.
+   */
+  @Override
+  public GradNormBalancer remap(int[] newToOld) {
+    TaskRemap map = TaskRemap.of(newToOld, taskCount);
+    var r = new GradNormBalancer(map.newTaskCount(), settings);
+    r.weights = map.weights(weights, settings.wMin());
+    r.optimizer = optimizer.remap(map);
+    r.references = references.remap(newToOld);
+    r.stuck = stuck.remap(map);
+    r.skippedUpdates = skippedUpdates;
+    r.report = r.idleReport(GradNormStep.nans(r.taskCount), r.warmingUp());
+    return r;
   }
 
   /** Test hook: sets the weights as if earlier updates had produced them (Σ must be T). */

@@ -28,6 +28,7 @@ public final class InitialReference implements ReferenceLoss {
   private final int taskCount;
   private final int batches;
   private final double reanchorFactor;
+  private final double fastSteps;
   private final long patience;
   private FadingMeans fast;
   private double[] warmSums;
@@ -39,6 +40,7 @@ public final class InitialReference implements ReferenceLoss {
     this.taskCount = taskCount;
     this.batches = batches;
     this.reanchorFactor = reanchorFactor;
+    this.fastSteps = fastSteps;
     this.patience = (long) Math.ceil(fastSteps);
     this.fast = new FadingMeans(taskCount, fastSteps);
     this.warmSums = new double[taskCount];
@@ -97,6 +99,18 @@ public final class InitialReference implements ReferenceLoss {
   /** How often task's reference was re-anchored upward. */
   public long reanchors(int task) {
     return reanchors[task];
+  }
+
+  @Override
+  public InitialReference remap(int[] newToOld) {
+    TaskRemap map = TaskRemap.of(newToOld, taskCount);
+    var r = new InitialReference(map.newTaskCount(), batches, reanchorFactor, fastSteps);
+    r.fast = fast.remap(map);
+    r.warmSums = map.doubles(warmSums, 0.0);
+    r.refs = map.doubles(refs, Double.NaN);
+    r.stepsAbove = map.longs(stepsAbove);
+    r.reanchors = map.longs(reanchors);
+    return r;
   }
 
   @Override

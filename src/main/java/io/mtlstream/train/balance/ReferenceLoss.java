@@ -46,6 +46,17 @@ public interface ReferenceLoss {
     return batchLoss;
   }
 
+  /**
+   * A new strategy with these settings over {@code newToOld.length} tasks, this one unchanged: task
+   * j continues task {@code newToOld[j]} with all of its state (smoothed losses, warm-up sums,
+   * reference, window, counters), so fed the same losses it reports exactly what this one would
+   * have; {@code -1} marks a new task, which starts empty and not {@link #established} as in a
+   * freshly created strategy.
+   *
+   * @throws IllegalArgumentException for an invalid mapping (see {@link TaskRemap#of})
+   */
+  ReferenceLoss remap(int[] newToOld);
+
   void writeState(DataOutput out) throws IOException;
 
   /** Replaces the state with one written by {@link #writeState} of the same strategy. */

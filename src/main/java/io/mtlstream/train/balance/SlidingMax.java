@@ -48,6 +48,17 @@ final class SlidingMax {
     return (head + offset) % window;
   }
 
+  /** An independent copy with the same window contents (and the same internal layout). */
+  SlidingMax copy() {
+    SlidingMax c = new SlidingMax(window);
+    System.arraycopy(indices, 0, c.indices, 0, window);
+    System.arraycopy(values, 0, c.values, 0, window);
+    c.head = head;
+    c.size = size;
+    c.next = next;
+    return c;
+  }
+
   void write(DataOutput out) throws IOException {
     out.writeLong(next);
     out.writeInt(size);

@@ -29,10 +29,9 @@ final class StuckTaskDetector {
     this.masked = new boolean[taskCount];
   }
 
-  private StuckTaskDetector(StuckTaskDetector template, FadingMeans smoothed) {
+  private StuckTaskDetector(StuckTaskDetector template, FadingMeans smoothed, int t) {
     this.settings = template.settings;
     this.smoothed = smoothed;
-    int t = template.masked.length;
     this.anchors = new double[t];
     this.flatSteps = new long[t];
     this.risingSteps = new long[t];
@@ -78,6 +77,20 @@ final class StuckTaskDetector {
     return masked[task];
   }
 
+  /**
+   * A new detector with these settings whose task j continues task {@code map.oldIndex(j)}
+   * (smoothed loss, flat and rising counts, mask); new tasks start untracked and unmasked.
+   */
+  StuckTaskDetector remap(TaskRemap map) {
+    StuckTaskDetector r = new StuckTaskDetector(this, smoothed.remap(map), map.newTaskCount());
+    int t = map.newTaskCount();
+    System.arraycopy(map.doubles(anchors, Double.NaN), 0, r.anchors, 0, t);
+    System.arraycopy(map.longs(flatSteps), 0, r.flatSteps, 0, t);
+    System.arraycopy(map.longs(risingSteps), 0, r.risingSteps, 0, t);
+    System.arraycopy(map.booleans(masked), 0, r.masked, 0, t);
+    return r;
+  }
+
   void write(DataOutput out) throws IOException {
     smoothed.write(out);
     StateIO.writeDoubles(out, anchors);
@@ -89,7 +102,7 @@ final class StuckTaskDetector {
   /** Reads what {@link #write} wrote into a new detector with this one's settings. */
   StuckTaskDetector read(DataInput in) throws IOException {
     int t = masked.length;
-    StuckTaskDetector r = new StuckTaskDetector(this, smoothed.read(in));
+    StuckTaskDetector r = new StuckTaskDetector(this, smoothed.read(in), t);
     System.arraycopy(StateIO.readDoubles(in, t, "stuck anchors"), 0, r.anchors, 0, t);
     System.arraycopy(StateIO.readLongs(in, t, "stuck flat steps"), 0, r.flatSteps, 0, t);
     System.arraycopy(StateIO.readLongs(in, t, "stuck rising steps"), 0, r.risingSteps, 0, t);

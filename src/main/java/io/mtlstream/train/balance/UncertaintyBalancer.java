@@ -95,6 +95,17 @@ public final class UncertaintyBalancer implements LossBalancer {
     }
   }
 
+  /** Carries s_i, its Adam moments and step count per kept task; new tasks start at s = 0. */
+  @Override
+  public UncertaintyBalancer remap(int[] newToOld) {
+    TaskRemap map = TaskRemap.of(newToOld, taskCount);
+    var r = new UncertaintyBalancer(map.newTaskCount(), learningRate);
+    r.logVariances = map.doubles(logVariances, 0.0);
+    r.optimizer = optimizer.remap(map);
+    r.skippedUpdates = skippedUpdates;
+    return r;
+  }
+
   @Override
   public BalancerReport report() {
     return BalancerReport.weightsOnly(weights());

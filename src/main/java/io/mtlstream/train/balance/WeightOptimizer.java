@@ -70,6 +70,18 @@ public final class WeightOptimizer {
     return param - learningRate * mHat / (Math.sqrt(vHat) + EPSILON);
   }
 
+  /**
+   * A new optimizer with this one's settings whose parameter j continues parameter {@code
+   * map.oldIndex(j)} (moments and step count); new parameters start as in a fresh optimizer.
+   */
+  WeightOptimizer remap(TaskRemap map) {
+    WeightOptimizer r = new WeightOptimizer(kind, learningRate, map.newTaskCount());
+    copy(map.doubles(m, 0.0), r.m);
+    copy(map.doubles(v, 0.0), r.v);
+    System.arraycopy(map.longs(steps), 0, r.steps, 0, r.steps.length);
+    return r;
+  }
+
   /** How often parameter i has been stepped. */
   long steps(int i) {
     return steps[i];

@@ -25,10 +25,15 @@ public final class WindowMaxReference implements ReferenceLoss {
   private SlidingMax[] maxima;
 
   WindowMaxReference(int taskCount, int batches, double fastSteps, int window) {
+    this(taskCount, batches, window, new FadingMeans(taskCount, fastSteps));
+  }
+
+  /** Starts every task's window empty. */
+  private WindowMaxReference(int taskCount, int batches, int window, FadingMeans fast) {
     this.taskCount = taskCount;
     this.batches = batches;
     this.window = window;
-    this.fast = new FadingMeans(taskCount, fastSteps);
+    this.fast = fast;
     this.maxima = new SlidingMax[taskCount];
     for (int i = 0; i < taskCount; i++) {
       maxima[i] = new SlidingMax(window);
@@ -59,6 +64,18 @@ public final class WindowMaxReference implements ReferenceLoss {
   @Override
   public double reference(int task) {
     return established(task) ? ReferenceLoss.clampLoss(maxima[task].max()) : Double.NaN;
+  }
+
+  @Override
+  public WindowMaxReference remap(int[] newToOld) {
+    TaskRemap map = TaskRemap.of(newToOld, taskCount);
+    var r = new WindowMaxReference(map.newTaskCount(), batches, window, fast.remap(map));
+    for (int j = 0; j < map.newTaskCount(); j++) {
+      if (!map.isNew(j)) {
+        r.maxima[j] = maxima[map.oldIndex(j)].copy();
+      }
+    }
+    return r;
   }
 
   @Override

@@ -47,4 +47,24 @@ class WeightOptimizerTest {
     var sgd = new WeightOptimizer(WeightOptimizer.Kind.SGD, 0.1, 1);
     assertThat(sgd.step(0, 1.0, 2.0)).isCloseTo(0.8, within(1e-15));
   }
+
+  @Test
+  void remapShouldCarryMomentsAndStepCountsOfKeptParametersOnly() {
+    var adam = new WeightOptimizer(WeightOptimizer.Kind.ADAM, 0.05, 2);
+    var fresh = new WeightOptimizer(WeightOptimizer.Kind.ADAM, 0.05, 1);
+    for (int step = 0; step < 30; step++) {
+      adam.step(0, 0, step % 3 - 1);
+      adam.step(1, 0, 1.0 + step);
+    }
+    var remapped = adam.remap(TaskRemap.of(new int[] {-1, 1}, 2));
+
+    assertThat(remapped.steps(0)).isZero();
+    assertThat(remapped.steps(1)).isEqualTo(30);
+    for (int step = 0; step < 20; step++) {
+      double g = Math.sin(step);
+      assertThat(remapped.step(1, 0.3, g)).isEqualTo(adam.step(1, 0.3, g));
+      assertThat(remapped.step(0, 0.3, g)).isEqualTo(fresh.step(0, 0.3, g));
+    }
+    assertThat(adam.steps(0)).as("the original is independent").isEqualTo(30);
+  }
 }
