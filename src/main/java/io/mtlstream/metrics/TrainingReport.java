@@ -33,6 +33,10 @@ import java.util.TreeMap;
  * @param rejected reason → count so far: events dead-lettered by validation reason code and
  *     training steps rejected by the learner (e.g. {@code non_finite_loss}); cumulative
  * @param ts report time, epoch millis
+ * @param prequential task → prequential (test-then-train) quality: {@code events}, {@code loss},
+ *     {@code accuracy}, {@code auc}, {@code mae} (NaN where not applicable); empty if not computed
+ * @param snapshots snapshot gate counts so far: {@code published}, {@code held_back}, and {@code
+ *     held_back.<reason>} per reason (e.g. {@code held_back.regressed:price}); empty if none
  */
 public record TrainingReport(
     String model,
@@ -48,7 +52,9 @@ public record TrainingReport(
     double stepsPerSecond,
     double eventsPerSecond,
     Map<String, Long> rejected,
-    long ts) {
+    long ts,
+    Map<String, Map<String, Double>> prequential,
+    Map<String, Long> snapshots) {
 
   public TrainingReport {
     Objects.requireNonNull(model, "model");
@@ -71,6 +77,48 @@ public record TrainingReport(
             new LinkedHashMap<>(new TreeMap<>(Objects.requireNonNull(rejected, "rejected"))));
     rejected.forEach((r, n) -> require(n != null && n >= 0, "rejected '" + r + "' is " + n));
     require(ts >= 0, "ts must be >= 0, got " + ts);
+    var q = new LinkedHashMap<String, Map<String, Double>>();
+    Objects.requireNonNull(prequential, "prequential")
+        .forEach((task, m) -> q.put(task, Collections.unmodifiableMap(new LinkedHashMap<>(m))));
+    prequential = Collections.unmodifiableMap(q);
+    snapshots =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(new TreeMap<>(Objects.requireNonNull(snapshots, "snapshots"))));
+  }
+
+  /** A report without prequential quality or snapshot gate counts. */
+  public TrainingReport(
+      String model,
+      long step,
+      Map<String, Long> events,
+      Map<String, Double> weights,
+      Map<String, Double> losses,
+      Map<String, Double> gradNorms,
+      Map<String, Double> inverseRates,
+      Map<String, Double> references,
+      Map<String, Double> targets,
+      double gradLoss,
+      double stepsPerSecond,
+      double eventsPerSecond,
+      Map<String, Long> rejected,
+      long ts) {
+    this(
+        model,
+        step,
+        events,
+        weights,
+        losses,
+        gradNorms,
+        inverseRates,
+        references,
+        targets,
+        gradLoss,
+        stepsPerSecond,
+        eventsPerSecond,
+        rejected,
+        ts,
+        Map.of(),
+        Map.of());
   }
 
   /** The tasks in report order. */

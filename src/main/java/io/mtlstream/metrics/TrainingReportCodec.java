@@ -42,6 +42,9 @@ public final class TrainingReportCodec {
     putDouble(root, "eventsPerSecond", r.eventsPerSecond());
     r.rejected().forEach(root.putObject("rejected")::put);
     root.put("ts", r.ts());
+    ObjectNode quality = root.putObject("prequential");
+    r.prequential().forEach((task, m) -> putDoubles(quality.putObject(task), m));
+    r.snapshots().forEach(root.putObject("snapshots")::put);
     try {
       return MAPPER.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {
@@ -72,10 +75,29 @@ public final class TrainingReportCodec {
           number(root.path("stepsPerSecond"), "stepsPerSecond"),
           number(root.path("eventsPerSecond"), "eventsPerSecond"),
           map(root, "rejected", TrainingReportCodec::integral),
-          integral(field(root, "ts"), "ts"));
+          integral(field(root, "ts"), "ts"),
+          prequential(root.path("prequential")),
+          root.has("snapshots") ? map(root, "snapshots", TrainingReportCodec::integral) : Map.of());
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid training report: " + e.getMessage(), e);
     }
+  }
+
+  /** Optional (older reports lack it): task → measure → value, JSON null → NaN. */
+  private static Map<String, Map<String, Double>> prequential(JsonNode node) {
+    Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              task -> {
+                Map<String, Double> m = new java.util.LinkedHashMap<>();
+                task.getValue()
+                    .fields()
+                    .forEachRemaining(e -> m.put(e.getKey(), number(e.getValue(), e.getKey())));
+                out.put(task.getKey(), m);
+              });
+    }
+    return out;
   }
 
   private static void putDoubles(ObjectNode node, Map<String, Double> values) {

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param newestEventTimestamp event time of the newest trained event, -1 if none
  * @param lastSnapshotEventTime event time at the last published snapshot, -1 if none
  * @param inputOffsets "topic-partition" → next offset, of the learner's input
+ * @param evaluation prequential evaluator and snapshot gate state (empty: start them fresh)
  */
 record LearnerCheckpoint(
     byte[] learnerState,
@@ -27,10 +28,11 @@ record LearnerCheckpoint(
     Map<String, Long> rejected,
     long newestEventTimestamp,
     long lastSnapshotEventTime,
-    Map<String, Long> inputOffsets) {
+    Map<String, Long> inputOffsets,
+    byte[] evaluation) {
 
   private static final int MAGIC = 0x4D544C43; // "MTLC"
-  private static final short VERSION = 1;
+  private static final short VERSION = 2;
 
   byte[] encode() {
     try {
@@ -45,6 +47,8 @@ record LearnerCheckpoint(
       writeMap(out, inputOffsets);
       out.writeInt(learnerState.length);
       out.write(learnerState);
+      out.writeInt(evaluation.length);
+      out.write(evaluation);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -58,7 +62,7 @@ record LearnerCheckpoint(
         throw new IllegalArgumentException("not a learner checkpoint (bad magic)");
       }
       short version = in.readShort();
-      if (version != VERSION) {
+      if (version != 1 && version != VERSION) {
         throw new IllegalArgumentException(
             "learner checkpoint version " + version + " is not supported (reads " + VERSION + ")");
       }
@@ -69,7 +73,12 @@ record LearnerCheckpoint(
       Map<String, Long> offsets = readMap(in);
       byte[] state = new byte[in.readInt()];
       in.readFully(state);
-      return new LearnerCheckpoint(state, seq, rejected, newest, lastSnapshot, offsets);
+      byte[] evaluation = new byte[0];
+      if (version >= 2) {
+        evaluation = new byte[in.readInt()];
+        in.readFully(evaluation);
+      }
+      return new LearnerCheckpoint(state, seq, rejected, newest, lastSnapshot, offsets, evaluation);
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt learner checkpoint: " + e.getMessage(), e);
     }

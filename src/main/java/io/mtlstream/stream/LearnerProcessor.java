@@ -39,6 +39,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
   private ProcessorContext<String, LearnerOutput> context;
   private KeyValueStore<String, byte[]> checkpoints;
   private KeyValueStore<Bytes, byte[]> journal;
+  private LearnerMetrics meters;
 
   LearnerProcessor(StreamSettings settings) {
     this.settings = settings;
@@ -49,6 +50,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
     this.context = context;
     this.checkpoints = context.getStateStore(CHECKPOINTS);
     this.journal = context.getStateStore(JOURNAL);
+    this.meters = new LearnerMetrics(settings.meters());
   }
 
   @Override

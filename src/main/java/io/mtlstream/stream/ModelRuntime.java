@@ -1,14 +1,28 @@
 package io.mtlstream.stream;
 
+import io.mtlstream.eval.PrequentialEvaluator;
+import io.mtlstream.eval.SnapshotGate;
+import io.mtlstream.eval.TaskQuality;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.train.MiniBatch;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.MultiTaskLearner;
 import io.mtlstream.train.StepResult;
+import io.mtlstream.train.TaskRows;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One model's learner inside the stream: batches its events, trains, and says when a report, a
@@ -17,9 +31,15 @@ import java.util.TreeMap;
  */
 final class ModelRuntime implements AutoCloseable {
 
-  /** What one event caused: a step result (or null) and which outputs are due. */
-  record Effect(StepResult step, boolean report, boolean snapshot, boolean checkpoint) {
-    static final Effect NONE = new Effect(null, false, false, false);
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
+
+  /**
+   * What one event caused: a step result (or null), which outputs are due, and — when a due
+   * snapshot was held back by the quality gate — why.
+   */
+  record Effect(
+      StepResult step, boolean report, boolean snapshot, String heldBack, boolean checkpoint) {
+    static final Effect NONE = new Effect(null, false, false, null, false);
   }
 
   private final String modelId;
@@ -32,6 +52,10 @@ final class ModelRuntime implements AutoCloseable {
   private long nextJournalSeq;
   private long newestEventTimestamp;
   private long lastSnapshotEventTime;
+  private final PrequentialEvaluator quality;
+  private final SnapshotGate gate;
+  private long[] unpublished = new long[64];
+  private int unpublishedCount;
 
   private ModelRuntime(
       String modelId, StreamSettings settings, MultiTaskLearner learner, LearnerCheckpoint from) {
@@ -45,6 +69,28 @@ final class ModelRuntime implements AutoCloseable {
     this.nextJournalSeq = from == null ? 0 : from.nextJournalSeq();
     this.newestEventTimestamp = from == null ? -1 : from.newestEventTimestamp();
     this.lastSnapshotEventTime = from == null ? -1 : from.lastSnapshotEventTime();
+    ModelSpec spec = settings.learner().model();
+    QualitySettings q = settings.quality();
+    this.quality = new PrequentialEvaluator(spec, q.horizonEvents(), q.aucWindow());
+    this.gate =
+        new SnapshotGate(
+            spec.tasks().stream().map(t -> t.name()).toArray(String[]::new),
+            q.gateTolerance(),
+            q.maxConsecutiveHolds());
+    if (from != null && from.evaluation().length > 0) {
+      restoreEvaluation(from.evaluation());
+    }
+  }
+
+  private void restoreEvaluation(byte[] bytes) {
+    try {
+      var in = new DataInputStream(new ByteArrayInputStream(bytes));
+      quality.readState(in);
+      gate.readState(in);
+    } catch (IOException e) {
+      // A changed task set (or an older layout) restarts evaluation; training state is unaffected.
+      LOG.info("model '{}': prequential evaluation restarts ({})", modelId, e.getMessage());
+    }
   }
 
   static ModelRuntime fresh(String modelId, StreamSettings settings) {
@@ -75,6 +121,10 @@ final class ModelRuntime implements AutoCloseable {
   /** Adds a validated event; trains when the batch is full. */
   Effect accept(LabeledEvent event) {
     newestEventTimestamp = Math.max(newestEventTimestamp, event.timestamp());
+    if (unpublishedCount == unpublished.length) {
+      unpublished = Arrays.copyOf(unpublished, unpublished.length * 2);
+    }
+    unpublished[unpublishedCount++] = event.timestamp();
     MiniBatch batch = assembler.add(event);
     if (batch == null) {
       return Effect.NONE;
@@ -83,20 +133,53 @@ final class ModelRuntime implements AutoCloseable {
     reports.observe(result, batch.rows());
     long step = learner.steps();
     boolean applied = result.accepted();
-    boolean snapshot =
+    if (applied) {
+      score(batch, result);
+    }
+    boolean due =
         applied
             && (settings.snapshotEverySteps() > 0 && step % settings.snapshotEverySteps() == 0
                 || settings.snapshotEveryMillis() > 0
                     && newestEventTimestamp - lastSnapshotEventTime
                         >= settings.snapshotEveryMillis());
-    if (snapshot) {
+    SnapshotGate.Decision decision = due ? gate.decide(prequentialLosses()) : null;
+    boolean snapshot = decision != null && decision.publish();
+    if (due) {
       lastSnapshotEventTime = newestEventTimestamp;
     }
     return new Effect(
         result,
         applied && step % settings.reportEverySteps() == 0,
         snapshot,
+        decision != null && !decision.publish() ? decision.reason() : null,
         applied && step % settings.checkpointEverySteps() == 0);
+  }
+
+  /** Test-then-train: the step's outputs came from the model before it trained on the batch. */
+  private void score(MiniBatch batch, StepResult result) {
+    for (TaskRows rows : batch.blocks()) {
+      float[] outputs = result.outputs()[rows.task()];
+      quality.observe(
+          rows.task(), outputs, rows.labelsView(), rows.rows(), result.losses()[rows.task()]);
+    }
+  }
+
+  private double[] prequentialLosses() {
+    double[] losses = new double[learner.spec().taskCount()];
+    for (int i = 0; i < losses.length; i++) {
+      losses[i] = quality.quality(i).loss();
+    }
+    return losses;
+  }
+
+  /**
+   * Event times of the events trained since the last published snapshot, then forgets them: the
+   * publisher turns them into freshness (publish time − event time).
+   */
+  long[] drainUnpublished() {
+    long[] out = Arrays.copyOf(unpublished, unpublishedCount);
+    unpublishedCount = 0;
+    return out;
   }
 
   /** The checkpoint bytes; only meaningful right after a step (no partly filled batch). */
@@ -110,12 +193,43 @@ final class ModelRuntime implements AutoCloseable {
             rejected,
             newestEventTimestamp,
             lastSnapshotEventTime,
-            inputOffsets)
+            inputOffsets,
+            evaluationState())
         .encode();
   }
 
+  private byte[] evaluationState() {
+    try {
+      var bytes = new ByteArrayOutputStream();
+      var out = new DataOutputStream(bytes);
+      quality.writeState(out);
+      gate.writeState(out);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   io.mtlstream.metrics.TrainingReport report() {
-    return reports.build(new TreeMap<>(mergedRejections()));
+    Map<String, Map<String, Double>> q = new LinkedHashMap<>();
+    ModelSpec spec = learner.spec();
+    for (int i = 0; i < spec.taskCount(); i++) {
+      TaskQuality t = quality.quality(i);
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put("events", (double) t.events());
+      m.put("loss", t.loss());
+      m.put("accuracy", t.accuracy());
+      m.put("auc", t.auc());
+      m.put("mae", t.mae());
+      q.put(spec.task(i).name(), m);
+    }
+    return reports.build(new TreeMap<>(mergedRejections()), q, gate.counts());
+  }
+
+  /** The current prequential quality of a task. */
+  TaskQuality quality(int task) {
+    return quality.quality(task);
   }
 
   io.mtlstream.snapshot.SnapshotManifest manifest() {

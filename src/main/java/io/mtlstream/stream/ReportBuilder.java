@@ -54,7 +54,10 @@ final class ReportBuilder {
     eventsSince += events;
   }
 
-  TrainingReport build(Map<String, Long> rejected) {
+  TrainingReport build(
+      Map<String, Long> rejected,
+      Map<String, Map<String, Double>> prequential,
+      Map<String, Long> snapshots) {
     long now = clock.millis();
     double seconds = Math.max(1e-3, (now - lastReportMillis) / 1000.0);
     int t = tasks.size();
@@ -78,7 +81,9 @@ final class ReportBuilder {
             stepsSince / seconds,
             eventsSince / seconds,
             rejected,
-            now);
+            now,
+            prequential,
+            snapshots);
     Arrays.fill(lossSum, 0);
     Arrays.fill(lossCount, 0);
     stepsSince = 0;

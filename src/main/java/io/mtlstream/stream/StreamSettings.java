@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param snapshotsTopic compacted topic for snapshots
  * @param clock wall clock for rates and creation times (never for training decisions)
  * @param meters where counters go (events accepted, rejected by reason)
+ * @param quality prequential evaluation and snapshot gate settings
  */
 public record StreamSettings(
     EventSchema schema,
@@ -40,7 +41,8 @@ public record StreamSettings(
     String metricsTopic,
     String snapshotsTopic,
     Clock clock,
-    MeterRegistry meters) {
+    MeterRegistry meters,
+    QualitySettings quality) {
 
   public StreamSettings {
     Objects.requireNonNull(schema, "schema");
@@ -48,6 +50,7 @@ public record StreamSettings(
     Objects.requireNonNull(learner, "learner");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(meters, "meters");
+    Objects.requireNonNull(quality, "quality");
     require(batchSize >= 1, "batch size must be >= 1");
     require(reportEverySteps >= 1, "report interval must be >= 1 step");
     require(snapshotEverySteps >= 0 && snapshotEveryMillis >= 0, "snapshot cadence must be >= 0");

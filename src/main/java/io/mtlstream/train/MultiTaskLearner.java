@@ -97,7 +97,8 @@ public final class MultiTaskLearner implements AutoCloseable {
           weights,
           balancer.report(),
           outcome.gradientNorm(),
-          false);
+          false,
+          outcome.outputs());
     }
     int tasks = settings.model().taskCount();
     boolean[] present = new boolean[tasks];
@@ -120,7 +121,8 @@ public final class MultiTaskLearner implements AutoCloseable {
         weights,
         balancer.report(),
         outcome.gradientNorm(),
-        outcome.clipped());
+        outcome.clipped(),
+        outcome.outputs());
   }
 
   /**

@@ -14,6 +14,8 @@ import io.mtlstream.train.balance.BalancerReport;
  * @param balance the balancer's report after its update
  * @param gradientNorm global L2 norm of the gradient before clipping
  * @param clipped whether clipping rescaled the gradient
+ * @param outputs per task, the raw outputs (values or logits) the model gave this batch before the
+ *     update (test-then-train predictions); null for absent tasks and rejected steps
  */
 public record StepResult(
     long step,
@@ -23,12 +25,19 @@ public record StepResult(
     double[] weightsUsed,
     BalancerReport balance,
     double gradientNorm,
-    boolean clipped) {
+    boolean clipped,
+    float[][] outputs) {
 
   public StepResult {
     losses = losses.clone();
     gradNorms = gradNorms.clone();
     weightsUsed = weightsUsed.clone();
+    outputs = outputs.clone();
+  }
+
+  /** Task i's pre-update outputs, row-major (a copy), or null when the task was absent. */
+  public float[] outputs(int task) {
+    return outputs[task] == null ? null : outputs[task].clone();
   }
 
   public boolean accepted() {

@@ -140,7 +140,8 @@ class LearnerTopologyTest {
             base.metricsTopic(),
             base.snapshotsTopic(),
             base.clock(),
-            base.meters());
+            base.meters(),
+            base.quality());
     try (TopologyTestDriver driver =
         new TopologyTestDriver(LearnerTopology.build(settings), props())) {
       TestInputTopic<byte[], byte[]> mixed =
@@ -178,6 +179,43 @@ class LearnerTopologyTest {
       assertThat(last.rejected())
           .containsEntry("unknown_task", 2L)
           .containsEntry("unknown_model", 1L);
+    }
+  }
+
+  @Test
+  void shouldHoldBackASnapshotWhenPrequentialLossRegresses() {
+    StreamSettings settings = TestStreams.settings(12, 5, 5, 100);
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(LearnerTopology.build(settings), props())) {
+      Map<String, TestInputTopic<byte[], byte[]>> in = inputs(driver);
+      SplittableRandom random = new SplittableRandom(3);
+      String[] tasks = {"reg", "bin", "cls"};
+      long ts = 0;
+      for (int i = 0; i < 12 * 40; i++) {
+        String task = tasks[i % 3];
+        in.get(task).pipeInput(null, TestStreams.event(random, "default", task, ts), ts++);
+      }
+      output(driver, settings.metricsTopic()); // drain
+      assertThat(output(driver, settings.snapshotsTopic())).hasSize(8); // steps 5, 10, …, 40
+      // The regression task's labels jump: its test-then-train loss explodes.
+      for (int i = 0; i < 12 * 5; i++) {
+        String task = tasks[i % 3];
+        byte[] event =
+            task.equals("reg")
+                ? "{\"features\":[1,2,3,4],\"label\":500}".getBytes(UTF_8)
+                : TestStreams.event(random, "default", task, ts);
+        in.get(task).pipeInput(null, event, ts++);
+      }
+      assertThat(output(driver, settings.snapshotsTopic())).isEmpty();
+      List<TestRecord<String, byte[]>> reports = output(driver, settings.metricsTopic());
+      TrainingReport last = TrainingReportCodec.decode(reports.get(reports.size() - 1).value());
+      assertThat(last.step()).isEqualTo(45);
+      assertThat(last.snapshots())
+          .containsEntry("published", 8L)
+          .containsEntry("held_back", 1L)
+          .containsEntry("held_back.regressed:reg", 1L);
+      assertThat(last.prequential().get("reg").get("loss")).isGreaterThan(100.0);
+      assertThat(last.prequential().get("bin").get("accuracy")).isBetween(0.0, 1.0);
     }
   }
 

@@ -52,7 +52,8 @@ final class TestStreams {
         "mtl.metrics",
         "mtl.snapshots",
         Clock.systemUTC(),
-        meters);
+        meters,
+        QualitySettings.defaults());
   }
 
   /** A valid event of {@code task} for {@code model}, JSON encoded. */

@@ -78,6 +78,21 @@ public final class MtlKeys {
           "50",
           "Learner checkpoint cadence; inputs between are journaled.");
 
+  public static final ConfigKey QUALITY_HORIZON =
+      new ConfigKey(
+          "mtl.quality.horizon.events", "2000", "Fading horizon of the prequential quality.");
+  public static final ConfigKey QUALITY_AUC_WINDOW =
+      new ConfigKey("mtl.quality.auc.window", "2000", "Events in the binary tasks' AUC window.");
+  public static final ConfigKey GATE_TOLERANCE =
+      new ConfigKey(
+          "mtl.gate.tolerance",
+          "0.1",
+          "Hold a snapshot back when a task's prequential loss rose more than this fraction"
+              + " since the last published one (negative disables the gate).");
+  public static final ConfigKey GATE_MAX_HOLDS =
+      new ConfigKey(
+          "mtl.gate.max.holds", "5", "After this many holds in a row, publish anyway (forced).");
+
   public static final String TASK_TYPE = "type";
   public static final String TASK_OUTPUTS = "outputs";
   public static final String TASK_TOWER = "tower";
@@ -112,7 +127,11 @@ public final class MtlKeys {
           REPORT_EVERY,
           SNAPSHOT_EVERY,
           SNAPSHOT_EVERY_MS,
-          CHECKPOINT_EVERY);
+          CHECKPOINT_EVERY,
+          QUALITY_HORIZON,
+          QUALITY_AUC_WINDOW,
+          GATE_TOLERANCE,
+          GATE_MAX_HOLDS);
 
   private MtlKeys() {}
 

@@ -3,6 +3,7 @@ package io.mtlstream.app.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mtlstream.event.TopicTasks;
 import io.mtlstream.kafka.TopicSpec;
+import io.mtlstream.stream.QualitySettings;
 import io.mtlstream.stream.Schemas;
 import io.mtlstream.stream.StreamSettings;
 import io.mtlstream.train.Activation;
@@ -107,7 +108,12 @@ public final class Settings {
         c.get(MtlKeys.TOPIC_METRICS),
         c.get(MtlKeys.TOPIC_SNAPSHOTS),
         clock,
-        meters);
+        meters,
+        new QualitySettings(
+            c.getInt(MtlKeys.QUALITY_HORIZON),
+            c.getInt(MtlKeys.QUALITY_AUC_WINDOW),
+            c.getDouble(MtlKeys.GATE_TOLERANCE),
+            c.getInt(MtlKeys.GATE_MAX_HOLDS)));
   }
 
   /** The topics the learner reads and writes, for creation or validation at start. */

@@ -45,13 +45,16 @@ public final class TrainingStep {
   }
 
   /**
-   * What a step did. Per-task arrays hold NaN for absent tasks (and for norms not computed).
+   * What a step did. Per-task arrays hold NaN for absent tasks (and for norms not computed); {@code
+   * outputs[i]} holds task i's raw outputs (values or logits, row-major) from the forward pass
+   * before the update — a test-then-train prediction — or null when absent.
    *
    * @param rejection null when the step was applied
    */
   public record Outcome(
       double[] losses,
       double[] gradNorms,
+      float[][] outputs,
       double gradientNorm,
       boolean clipped,
       Rejection rejection) {
@@ -91,6 +94,7 @@ public final class TrainingStep {
       NDArray x = step.create(features(batch, spec.inputs()), new Shape(rows, spec.inputs()));
       double[] losses = nan(tasks);
       double[] norms = nan(tasks);
+      NDList outputs = new NDList();
       NDArray probe = null;
       SharedBottomNetwork.TrunkOutput trunk = null;
       boolean finite;
@@ -104,12 +108,14 @@ public final class TrainingStep {
             probe.setRequiresGradient(true);
           }
           trunk = network.forwardTrunk(x, probe);
-          finite = combined(step, collector, batch, trunk.representation(), weights, losses);
+          finite =
+              combined(step, collector, batch, trunk.representation(), weights, losses, outputs);
         }
       }
       if (!finite) {
         FusedOptimizer.discardGradient(flat);
-        return new Outcome(losses, norms, Double.NaN, false, Rejection.NON_FINITE_LOSS);
+        return new Outcome(
+            losses, norms, new float[tasks][], Double.NaN, false, Rejection.NON_FINITE_LOSS);
       }
       NDArray gradient = flat.getGradient();
       NDList taskNorms = new NDList();
@@ -125,12 +131,17 @@ public final class TrainingStep {
       double gradientNorm = values[0];
       if (!Double.isFinite(gradientNorm)) {
         FusedOptimizer.discardGradient(flat);
-        return new Outcome(losses, norms, gradientNorm, false, Rejection.NON_FINITE_GRADIENT);
+        return new Outcome(
+            losses, norms, new float[tasks][], gradientNorm, false, Rejection.NON_FINITE_GRADIENT);
       }
       boolean clip = clipNorm > 0 && gradientNorm > clipNorm;
       float rescale = clip ? (float) (clipNorm / gradientNorm) : 1f;
+      float[][] predictions = new float[tasks][];
+      for (int b = 0; b < outputs.size(); b++) {
+        predictions[batch.blocks().get(b).task()] = outputs.get(b).toFloatArray();
+      }
       optimizer.update(flat, gradient, activeSegments(batch, tasks), rescale, step);
-      return new Outcome(losses, norms, gradientNorm, clip, null);
+      return new Outcome(losses, norms, predictions, gradientNorm, clip, null);
     }
   }
 
@@ -164,11 +175,14 @@ public final class TrainingStep {
       MiniBatch batch,
       NDArray z,
       double[] weights,
-      double[] losses) {
+      double[] losses,
+      NDList outputs) {
     NDList taskLosses = new NDList();
     long row = 0;
     for (TaskRows rows : batch.blocks()) {
-      taskLosses.add(taskLoss(step, rows, z.get(rowRange(row, rows.rows()))));
+      NDArray out = network.forwardTower(rows.task(), z.get(rowRange(row, rows.rows())));
+      outputs.add(out);
+      taskLosses.add(taskLoss(step, rows, out));
       row += rows.rows();
     }
     if (!readLosses(batch, taskLosses, losses)) {
@@ -192,7 +206,8 @@ public final class TrainingStep {
     long row = 0;
     for (TaskRows rows : batch.blocks()) {
       NDArray z = network.forwardTrunk(x, null).representation();
-      NDArray loss = taskLoss(step, rows, z.get(rowRange(row, rows.rows())));
+      NDArray out = network.forwardTower(rows.task(), z.get(rowRange(row, rows.rows())));
+      NDArray loss = taskLoss(step, rows, out);
       if (!Double.isFinite(loss.getFloat())) {
         return false;
       }
@@ -204,9 +219,8 @@ public final class TrainingStep {
     return true;
   }
 
-  private NDArray taskLoss(NDManager step, TaskRows rows, NDArray representation) {
+  private NDArray taskLoss(NDManager step, TaskRows rows, NDArray out) {
     var task = network.spec().task(rows.task());
-    NDArray out = network.forwardTower(rows.task(), representation);
     NDArray labels = TaskLosses.labels(step, task, rows.labelsView(), rows.rows());
     return TaskLosses.loss(task, out, labels);
   }
