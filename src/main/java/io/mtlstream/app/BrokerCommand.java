@@ -1,9 +1,6 @@
 package io.mtlstream.app;
 
 import io.mtlstream.kafka.EmbeddedKafkaBroker;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +49,7 @@ final class BrokerCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     // Handling the signals ourselves lets this thread close the broker and return 0; without
     // them the JVM still closes the broker from its shutdown hook, but exits with 128+signal.
-    onSignals(stop::countDown, "TERM", "INT");
+    Signals.onSignals(stop::countDown, "TERM", "INT");
     EmbeddedKafkaBroker.Builder builder =
         EmbeddedKafkaBroker.builder().optPort(port).optDataDir(dataDir);
     EmbeddedKafkaBroker started;
@@ -79,42 +76,5 @@ final class BrokerCommand implements Callable<Integer> {
       message.append(" <- ").append(t.getMessage());
     }
     return message.toString();
-  }
-
-  /**
-   * Runs {@code action} on the named signals instead of the JVM's default (shutdown with status
-   * 128+signal). Uses {@code sun.misc.Signal} (module jdk.unsupported, kept for exactly this by JEP
-   * 260) reflectively, as Kafka's {@code LoggingSignalHandler} does, to stay free of internal-API
-   * compile warnings. If the JVM offers no signal API the default behaviour stays.
-   */
-  private static void onSignals(Runnable action, String... names) {
-    try {
-      Class<?> signal = Class.forName("sun.misc.Signal");
-      Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
-      Constructor<?> newSignal = signal.getConstructor(String.class);
-      Method handle = signal.getMethod("handle", signal, handlerType);
-      Object handler =
-          Proxy.newProxyInstance(
-              handlerType.getClassLoader(),
-              new Class<?>[] {handlerType},
-              (proxy, method, args) ->
-                  switch (method.getName()) {
-                    case "handle" -> {
-                      action.run();
-                      yield null;
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> "mtl-signal-handler";
-                  });
-      for (String name : names) {
-        handle.invoke(null, newSignal.newInstance(name), handler);
-      }
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      LOG.warn(
-          "Cannot handle signals {}; the shutdown hook will stop the broker",
-          String.join(",", names),
-          e);
-    }
   }
 }

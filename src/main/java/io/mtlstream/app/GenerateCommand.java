@@ -7,10 +7,6 @@ import io.mtlstream.generate.SigmaDrift;
 import io.mtlstream.generate.ToyEventSource;
 import io.mtlstream.kafka.TopicSpec;
 import java.io.PrintWriter;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +100,7 @@ public final class GenerateCommand implements Callable<Integer> {
               .optTopicPrefix(topicPrefix)
               .optRate(rate)
               .build()) {
-        Runnable restoreSignals = onSignals(publisher::stop, "TERM", "INT");
+        Runnable restoreSignals = Signals.onSignals(publisher::stop, "TERM", "INT");
         long start = System.nanoTime();
         long sent;
         try {
@@ -177,56 +173,6 @@ public final class GenerateCommand implements Callable<Integer> {
       } else {
         EventTopics.awaitServed(admin, specs.stream().map(TopicSpec::name).toList(), TOPIC_TIMEOUT);
       }
-    }
-  }
-
-  /**
-   * Runs {@code action} on the named signals instead of the JVM's default exit with 128+signal, so
-   * the publisher flushes and the command exits 0; returns an action that restores the previous
-   * handlers (the command may run inside a longer-lived JVM, e.g. tests). Reflective {@code
-   * sun.misc.Signal}, as in {@link BrokerCommand}; without it the default behaviour stays.
-   */
-  private static Runnable onSignals(Runnable action, String... names) {
-    try {
-      Class<?> signal = Class.forName("sun.misc.Signal");
-      Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
-      Constructor<?> newSignal = signal.getConstructor(String.class);
-      Method handle = signal.getMethod("handle", signal, handlerType);
-      Object handler =
-          Proxy.newProxyInstance(
-              handlerType.getClassLoader(),
-              new Class<?>[] {handlerType},
-              (proxy, method, args) ->
-                  switch (method.getName()) {
-                    case "handle" -> {
-                      action.run();
-                      yield null;
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> "mtl-generate-signal-handler";
-                  });
-      List<Object[]> previous = new ArrayList<>();
-      for (String name : names) {
-        Object s = newSignal.newInstance(name);
-        try {
-          previous.add(new Object[] {s, handle.invoke(null, s, handler)});
-        } catch (InvocationTargetException e) { // e.g. the JVM reserves it (-Xrs)
-          LOG.warn("Cannot handle SIG{}; it ends the JVM without a flush", name, e.getCause());
-        }
-      }
-      return () -> {
-        for (Object[] p : previous) {
-          try {
-            handle.invoke(null, p[0], p[1]);
-          } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("Cannot restore the handler of {}", p[0], e);
-          }
-        }
-      };
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      LOG.warn("Cannot handle signals {}; they end the JVM without a flush", names, e);
-      return () -> {};
     }
   }
 }
