@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A byte array is not a valid snapshot this build can read. Consumers catch it, count it by {@link
- * #reason()} and keep serving the model they have (DESIGN.md decision 7). Immutable.
+ * #reason()} and keep serving the model they have (docs/DESIGN.md decision 7). Immutable.
  */
 public final class SnapshotFormatException extends RuntimeException {
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains each model on its events, synchronously on the stream thread, and keeps its state
- * exactly-once with a checkpoint plus a journal (DESIGN.md decision 3): every input is appended to
+ * exactly-once with a checkpoint plus a journal (docs/DESIGN.md decision 3): every input is appended to
  * the journal store; every N steps the serialised learner goes to the checkpoint store and the
  * model's journal is cleared. Both stores are logged, so at any commit the changelogs hold a
  * checkpoint and the journal of exactly the inputs consumed since. A model's learner is rebuilt on

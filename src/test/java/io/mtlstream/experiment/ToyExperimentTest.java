@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * GradNorm's acceptance protocol (GRADNORM.md, paper Sec. 4) at a reduced size: fewer steps and
+ * GradNorm's acceptance protocol (docs/DESIGN.md, paper Sec. 4) at a reduced size: fewer steps and
  * held-out samples than the README's full runs, same tasks, network, α and optimizers; three seeds.
  * Runs are bit-reproducible for a fixed native thread count, so the outcome is stable.
  */

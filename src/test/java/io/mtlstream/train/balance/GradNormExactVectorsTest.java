@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The three exact single-update vectors of GRADNORM.md (SGD on w, then renormalise, no clamp
+ * The three exact single-update vectors of docs/DESIGN.md (SGD on w, then renormalise, no clamp
  * active). R is fed through the {@code baseline} strategy (baselineLosses = R), which establishes
  * every reference on the first update, so that update is already a real weight update.
  */

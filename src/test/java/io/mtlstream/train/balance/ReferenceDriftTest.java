@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * How each reference strategy re-balances when one task's scale drifts mid-stream (GRADNORM.md asks
+ * How each reference strategy re-balances when one task's scale drifts mid-stream (docs/DESIGN.md asks
  * for this). Two regression tasks are learnt equally well relative to their label variance (loss =
  * 0.3 × variance), so the right answer after any drift is r = (1, 1). At step 3,000 task 1's label
  * variance — and with it its loss — jumps ×10 (or falls ×10). Unabsorbed, the drift gives r_1 =
