@@ -53,12 +53,14 @@ final class BenchCommand implements Callable<Integer> {
       for (StepBenchmark.Timing timing : t.values()) {
         System.out.printf(
             Locale.ROOT,
-            "%-6d %-16s %10.3f %12.0f %10.3f%n",
+            "%-6d %-16s %10.3f %12.0f %10.3f %9.1f %7.1f%%%n",
             batch,
             timing.label(),
             timing.msPerStep(),
             timing.eventsPerSecond(),
-            timing.msPerStep() / equal);
+            timing.msPerStep() / equal,
+            timing.gflops(),
+            100 * timing.gflops() / peak);
       }
     }
     return 0;

@@ -26,8 +26,8 @@ public final class StepBenchmark {
   /** A timed configuration: a balancer and, for GradNorm, how its norms are computed. */
   public record Variant(String label, String balancer, TrainingStep.NormMethod normMethod) {}
 
-  /** Median milliseconds per step and events per second of one variant. */
-  public record Timing(String label, double msPerStep, double eventsPerSecond) {}
+  /** Median milliseconds per step, events per second and achieved matmul GFLOP/s of a variant. */
+  public record Timing(String label, double msPerStep, double eventsPerSecond, double gflops) {}
 
   /**
    * @param inputs features per event
@@ -98,11 +98,16 @@ public final class StepBenchmark {
         }
       }
       Map<String, Timing> out = new LinkedHashMap<>();
+      double flops = StepFlops.of(spec, pool.get(0));
       for (int v = 0; v < variants.size(); v++) {
         double median = median(ms[v]);
         out.put(
             variants.get(v).label(),
-            new Timing(variants.get(v).label(), median, config.batch() / (median / 1000)));
+            new Timing(
+                variants.get(v).label(),
+                median,
+                config.batch() / (median / 1000),
+                flops / (median / 1000) / 1e9));
       }
       return out;
     } finally {
