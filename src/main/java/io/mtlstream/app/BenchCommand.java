@@ -1,5 +1,6 @@
 package io.mtlstream.app;
 
+import io.mtlstream.bench.MatmulPeak;
 import io.mtlstream.bench.StepBenchmark;
 import java.util.Locale;
 import java.util.Map;
@@ -31,20 +32,24 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    double peak = MatmulPeak.gflops(2048, 7);
     System.out.printf(
         Locale.ROOT,
-        "threads %s, rounds %d × %d steps, medians%n",
+        "threads %s, rounds %d × %d steps, medians; fp32 matmul peak (2048²) %.1f GFLOP/s%n",
         System.getProperty("ai.djl.pytorch.num_threads"),
         rounds,
-        burst);
+        burst,
+        peak);
     System.out.printf(
         Locale.ROOT,
-        "%-6s %-16s %10s %12s %10s%n",
+        "%-6s %-16s %10s %12s %10s %9s %8s%n",
         "batch",
         "variant",
         "ms/step",
         "events/s",
-        "× equal");
+        "× equal",
+        "GFLOP/s",
+        "% peak");
     for (int batch : batches) {
       StepBenchmark.Config config =
           StepBenchmark.Config.reference().withBatch(batch).withRounds(warmup, rounds, burst);
