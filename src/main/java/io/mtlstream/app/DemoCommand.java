@@ -1,6 +1,5 @@
 package io.mtlstream.app;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mtlstream.app.config.MtlConfig;
 import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.generate.EventPublisher;
@@ -77,8 +76,9 @@ final class DemoCommand implements Callable<Integer> {
           tasks,
           java.util.Arrays.toString(sigmas),
           balancer);
-      try (LearnerApp app = new LearnerApp(config, new SimpleMeterRegistry()).start();
+      try (LearnerApp app = new LearnerApp(config).start();
           ReportFollower reports = new ReportFollower(bootstrap, "mtl.metrics")) {
+        app.metricsUrl().ifPresent(url -> System.out.println("metrics   " + url + " (Prometheus)"));
         Thread generator = startGenerator(bootstrap, tasks);
         TrainingReport last = follow(reports);
         generator.interrupt();

@@ -1,6 +1,5 @@
 package io.mtlstream.app;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mtlstream.app.config.MtlConfig;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,7 +14,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Runs the learner against a Kafka cluster: bootstrap.servers and all mtl.* settings come"
-            + " from the config file, MTL_* environment variables and --set flags.")
+            + " from the config file, MTL_* environment variables and --set flags (later wins)."
+            + " Every setting and its default: README.md (Configuration) and the commented"
+            + " example deploy/config/learner.properties.")
 final class LearnCommand implements Callable<Integer> {
 
   @Option(names = "--config", description = "properties file")
@@ -28,22 +29,36 @@ final class LearnCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     MtlConfig cfg = MtlConfig.load(config, System.getenv(), overrides);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (LearnerApp app = new LearnerApp(cfg, new SimpleMeterRegistry())) {
+    java.util.concurrent.atomic.AtomicBoolean asked =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (LearnerApp app = new LearnerApp(cfg)) {
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    asked.set(true);
                     app.close();
                     stopped.countDown();
                   },
                   "mtl-shutdown"));
+      // A learner that dies on its own (e.g. fatal error on the stream thread) must end the
+      // process with a failure status so that a supervisor restarts it.
+      app.onStopped(stopped::countDown);
       app.start();
       if (app.awaitRunning(java.time.Duration.ofMinutes(2))) {
         System.out.println("learner running; Ctrl-C or SIGTERM stops it with a final commit");
+        System.out.println(
+            app.metricsUrl()
+                .map(url -> "metrics   " + url + " (Prometheus; /health beside it)")
+                .orElse("metrics   no endpoint (mtl.metrics.port=0, or its port was taken)"));
       } else {
         System.out.println("learner not running after 2 minutes (state " + app.state() + ")");
       }
       stopped.await();
+      if (!asked.get()) {
+        System.out.println("learner stopped by itself (state " + app.state() + "); exiting 1");
+        return 1;
+      }
     }
     return 0;
   }

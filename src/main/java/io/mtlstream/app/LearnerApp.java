@@ -1,14 +1,27 @@
 package io.mtlstream.app;
 
+import ai.djl.ndarray.NDManager;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mtlstream.app.config.MtlConfig;
+import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.app.config.Settings;
 import io.mtlstream.kafka.TopicProvisioner;
 import io.mtlstream.stream.LearnerTopology;
 import io.mtlstream.stream.StreamSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,8 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The learner as a running service: provisions (or validates) its topics, then runs the learner
- * topology in a {@link KafkaStreams} instance. Owns the Streams instance; {@link #close()} commits
- * and shuts down cleanly (a final commit under exactly-once). Start once, close once.
+ * topology in a {@link KafkaStreams} instance, with its meters — the learner's own, the JVM's, the
+ * Streams client's and DJL's live native arrays — in one registry. When {@code mtl.metrics.port} is
+ * set (default 9400) and the registry is a Prometheus one, a {@link MetricsEndpoint} serves it.
+ * Owns the Streams instance, the meter binders and the endpoint; {@link #close()} commits and shuts
+ * down cleanly (a final commit under exactly-once). Start once, close once.
  */
 public final class LearnerApp implements AutoCloseable {
 
@@ -27,8 +43,32 @@ public final class LearnerApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final StreamSettings settings;
+  private final MeterRegistry meters;
+  private final List<AutoCloseable> binders = new ArrayList<>();
+  private final MetricsEndpoint endpoint;
 
+  /**
+   * The learner with its own registry: Prometheus (served on {@code mtl.metrics.host:port}) unless
+   * the port is 0, then a simple in-memory one.
+   */
+  public LearnerApp(MtlConfig config) {
+    this(
+        config,
+        Settings.metricsAddress(config).isPresent()
+            ? MetricsEndpoint.newRegistry()
+            : new SimpleMeterRegistry());
+  }
+
+  /**
+   * The learner with the caller's registry (it wins over creating one). It is served over HTTP only
+   * if it is a {@link PrometheusMeterRegistry} and {@code mtl.metrics.port} is not 0.
+   */
   public LearnerApp(MtlConfig config, MeterRegistry meters) {
+    String threads = config.get(MtlKeys.THREADS);
+    if (!threads.isBlank()) {
+      // Read by DJL when the engine first loads, which happens in the first training step.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Integer.parseInt(threads)));
+    }
     Properties props = Settings.streams(config);
     String bootstrap = (String) props.get("bootstrap.servers");
     if (bootstrap == null || bootstrap.isBlank()) {
@@ -39,6 +79,7 @@ public final class LearnerApp implements AutoCloseable {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(Settings.topicSpecs(config));
     }
+    this.meters = meters;
     this.settings = Settings.stream(config, Clock.systemUTC(), meters);
     this.streams = new KafkaStreams(LearnerTopology.build(settings), props);
     streams.setUncaughtExceptionHandler(
@@ -47,6 +88,41 @@ public final class LearnerApp implements AutoCloseable {
           return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
               .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    bindProcessMeters();
+    this.endpoint = startEndpoint(config);
+  }
+
+  private void bindProcessMeters() {
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(meters);
+    binders.add(gc);
+    KafkaStreamsMetrics kafka = new KafkaStreamsMetrics(streams);
+    kafka.bindTo(meters);
+    binders.add(kafka);
+    NativeArrays.bindTo(meters);
+  }
+
+  private MetricsEndpoint startEndpoint(MtlConfig config) {
+    var address = Settings.metricsAddress(config);
+    if (address.isEmpty() || !(meters instanceof PrometheusMeterRegistry prometheus)) {
+      return null;
+    }
+    try {
+      return MetricsEndpoint.start(address.get(), prometheus, this::health);
+    } catch (java.io.UncheckedIOException e) {
+      // Metrics are not worth losing the learner for (two learners on one host, say): say so.
+      LOG.warn("learner runs without its metrics endpoint: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  private MetricsEndpoint.Health health() {
+    KafkaStreams.State s = streams.state();
+    boolean up = s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
+    return new MetricsEndpoint.Health(up, "kafka streams " + s);
   }
 
   public LearnerApp start() {
@@ -73,6 +149,16 @@ public final class LearnerApp implements AutoCloseable {
     return false;
   }
 
+  /** Runs {@code action} once the learner reaches ERROR or NOT_RUNNING. */
+  public void onStopped(Runnable action) {
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+            action.run();
+          }
+        });
+  }
+
   public KafkaStreams.State state() {
     return streams.state();
   }
@@ -81,8 +167,51 @@ public final class LearnerApp implements AutoCloseable {
     return settings;
   }
 
+  /** The registry every meter of this learner is in. */
+  public MeterRegistry meters() {
+    return meters;
+  }
+
+  /** {@code http://host:port/metrics} when the endpoint runs. */
+  public Optional<String> metricsUrl() {
+    return Optional.ofNullable(endpoint).map(MetricsEndpoint::metricsUrl);
+  }
+
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(60));
+    try {
+      streams.close(Duration.ofSeconds(60));
+    } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
+      for (AutoCloseable binder : binders) {
+        try {
+          binder.close();
+        } catch (Exception e) {
+          LOG.warn("closing meter binder {} failed", binder, e);
+        }
+      }
+    }
+  }
+
+  /**
+   * DJL's live native arrays, engine-wide: the size of the system manager's tree, counted when
+   * scraped (a walk over a few hundred entries of concurrent maps; never during a step). Native
+   * bytes are not measured: reading a shape may call into native code on an array that the stream
+   * thread is closing.
+   */
+  private static final class NativeArrays {
+    static void bindTo(MeterRegistry meters) {
+      NDManager system;
+      try (NDManager probe = NDManager.newBaseManager()) {
+        system = probe.getParentManager();
+      }
+      Gauge.builder("mtl.djl.live.arrays", system, m -> m.getManagedArrays().size())
+          .description("NDArrays alive in DJL's native memory, all managers of the engine")
+          .baseUnit("arrays")
+          .strongReference(true)
+          .register(meters);
+    }
   }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       LearnCommand.class,
       DemoCommand.class,
+      ServeCommand.class,
       SnapshotCommand.class
     })
 public final class Main implements Runnable {

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
- * The machine's practical float32 peak through the same native library the learner uses: the
- * median GFLOP/s of an n×n by n×n matrix product (2n³ flops) over several runs.
+ * The machine's practical float32 peak through the same native library the learner uses: the median
+ * GFLOP/s of an n×n by n×n matrix product (2n³ flops) over several runs.
  */
 public final class MatmulPeak {
 

@@ -33,8 +33,9 @@ final class RecentAuc {
     long[] packed = new long[size];
     long positives = 0;
     for (int i = 0; i < size; i++) {
-      // Sort by score; the index rides in the low bits so each pair stays identifiable.
-      packed[i] = ((long) sortable(scores[i]) << 32) | i;
+      // Sort by score; the index rides in the low bits so each pair stays identifiable. The key is
+      // shifted into signed range so that signed long order equals the unsigned key order.
+      packed[i] = ((sortable(scores[i]) ^ 0x80000000L) << 32) | i;
       positives += positive[i] ? 1 : 0;
     }
     long negatives = size - positives;

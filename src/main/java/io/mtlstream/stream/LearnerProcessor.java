@@ -1,6 +1,7 @@
 package io.mtlstream.stream;
 
 import io.mtlstream.event.LabeledEvent;
+import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.metrics.TrainingReportCodec;
 import io.mtlstream.snapshot.SnapshotCodec;
 import java.util.ArrayList;
@@ -19,11 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains each model on its events, synchronously on the stream thread, and keeps its state
- * exactly-once with a checkpoint plus a journal (docs/DESIGN.md decision 3): every input is appended to
- * the journal store; every N steps the serialised learner goes to the checkpoint store and the
- * model's journal is cleared. Both stores are logged, so at any commit the changelogs hold a
- * checkpoint and the journal of exactly the inputs consumed since. A model's learner is rebuilt on
- * its first record after a start: checkpoint, then the journal replayed through the same
+ * exactly-once with a checkpoint plus a journal (docs/DESIGN.md decision 3): every input is
+ * appended to the journal store; every N steps the serialised learner goes to the checkpoint store
+ * and the model's journal is cleared. Both stores are logged, so at any commit the changelogs hold
+ * a checkpoint and the journal of exactly the inputs consumed since. A model's learner is rebuilt
+ * on its first record after a start: checkpoint, then the journal replayed through the same
  * deterministic path with outputs suppressed (they were published before).
  *
  * <p>One instance per stream task; owns the learners of the models it sees and closes them.
@@ -72,15 +73,33 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
     }
     LabeledEvent event = EventRecordCodec.decode(input);
     ModelRuntime.Effect effect = runtime.accept(event);
+    if (effect.step() == null) {
+      return;
+    }
+    LearnerMetrics.ModelMeters m = meters.of(model);
+    m.stepped(effect.step(), effect.stepNanos(), runtime.learner().counters().trainedEvents());
     if (publish && effect.report()) {
-      byte[] json = TrainingReportCodec.encode(runtime.report());
+      TrainingReport report = runtime.report();
+      m.reported(report);
+      byte[] json = TrainingReportCodec.encode(report);
       context.forward(
           new Record<>(model, new LearnerOutput(LearnerOutput.Kind.REPORT, json), timestamp));
     }
     if (publish && effect.snapshot()) {
+      long started = System.nanoTime();
       byte[] snapshot = SnapshotCodec.encode(runtime.manifest(), runtime.learner().parameters());
+      long encodeNanos = System.nanoTime() - started;
       context.forward(
           new Record<>(model, new LearnerOutput(LearnerOutput.Kind.SNAPSHOT, snapshot), timestamp));
+      m.published(
+          snapshot.length,
+          encodeNanos,
+          effect.forced(),
+          runtime.drainUnpublished(),
+          settings.clock().millis());
+    }
+    if (publish && effect.heldBack() != null) {
+      m.heldBack(effect.heldBack());
     }
     if (effect.checkpoint()) {
       checkpoints.put(model, runtime.checkpoint());
@@ -94,6 +113,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
         checkpoint == null
             ? ModelRuntime.fresh(model, settings)
             : ModelRuntime.restore(model, settings, checkpoint);
+    meters.open(model, runtime);
     List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it =
         journal.range(JournalKeys.from(model), JournalKeys.to(model))) {
@@ -125,5 +145,8 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
   public void close() {
     models.values().forEach(ModelRuntime::close);
     models.clear();
+    if (meters != null) {
+      meters.close();
+    }
   }
 }

@@ -35,11 +35,18 @@ final class ModelRuntime implements AutoCloseable {
 
   /**
    * What one event caused: a step result (or null), which outputs are due, and — when a due
-   * snapshot was held back by the quality gate — why.
+   * snapshot was held back by the quality gate — why; for the meters, whether the snapshot was
+   * forced out despite a regression, and the step's duration.
    */
   record Effect(
-      StepResult step, boolean report, boolean snapshot, String heldBack, boolean checkpoint) {
-    static final Effect NONE = new Effect(null, false, false, null, false);
+      StepResult step,
+      boolean report,
+      boolean snapshot,
+      String heldBack,
+      boolean checkpoint,
+      boolean forced,
+      long stepNanos) {
+    static final Effect NONE = new Effect(null, false, false, null, false, false, 0);
   }
 
   private final String modelId;
@@ -54,6 +61,7 @@ final class ModelRuntime implements AutoCloseable {
   private long lastSnapshotEventTime;
   private final PrequentialEvaluator quality;
   private final SnapshotGate gate;
+  private static final int MAX_UNPUBLISHED = 1 << 20;
   private long[] unpublished = new long[64];
   private int unpublishedCount;
 
@@ -121,15 +129,14 @@ final class ModelRuntime implements AutoCloseable {
   /** Adds a validated event; trains when the batch is full. */
   Effect accept(LabeledEvent event) {
     newestEventTimestamp = Math.max(newestEventTimestamp, event.timestamp());
-    if (unpublishedCount == unpublished.length) {
-      unpublished = Arrays.copyOf(unpublished, unpublished.length * 2);
-    }
-    unpublished[unpublishedCount++] = event.timestamp();
+    recordUnpublished(event.timestamp());
     MiniBatch batch = assembler.add(event);
     if (batch == null) {
       return Effect.NONE;
     }
+    long started = System.nanoTime();
     StepResult result = learner.step(batch);
+    long stepNanos = System.nanoTime() - started;
     reports.observe(result, batch.rows());
     long step = learner.steps();
     boolean applied = result.accepted();
@@ -152,7 +159,9 @@ final class ModelRuntime implements AutoCloseable {
         applied && step % settings.reportEverySteps() == 0,
         snapshot,
         decision != null && !decision.publish() ? decision.reason() : null,
-        applied && step % settings.checkpointEverySteps() == 0);
+        applied && step % settings.checkpointEverySteps() == 0,
+        snapshot && decision.reason() != null,
+        stepNanos);
   }
 
   /** Test-then-train: the step's outputs came from the model before it trained on the batch. */
@@ -170,6 +179,21 @@ final class ModelRuntime implements AutoCloseable {
       losses[i] = quality.quality(i).loss();
     }
     return losses;
+  }
+
+  /**
+   * Remembers an event time for freshness, only while snapshots are on, and at most {@link
+   * #MAX_UNPUBLISHED} of them (a gate holding snapshots back must not grow memory without bound).
+   */
+  private void recordUnpublished(long eventTime) {
+    boolean snapshotsOn = settings.snapshotEverySteps() > 0 || settings.snapshotEveryMillis() > 0;
+    if (!snapshotsOn || unpublishedCount == MAX_UNPUBLISHED) {
+      return;
+    }
+    if (unpublishedCount == unpublished.length) {
+      unpublished = Arrays.copyOf(unpublished, unpublished.length * 2);
+    }
+    unpublished[unpublishedCount++] = eventTime;
   }
 
   /**

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Data flows one way through the packages (docs/DESIGN.md): event → stream → train, with snapshot and
- * metrics publishing, and app wiring everything. This test reads the import lines of the main
+ * Data flows one way through the packages (docs/DESIGN.md): event → stream → train, with snapshot
+ * and metrics publishing, and app wiring everything. This test reads the import lines of the main
  * sources and fails on an import that goes against that flow.
  */
 class LayeringTest {

@@ -46,6 +46,17 @@ class PrequentialEvaluatorTest {
   }
 
   @Test
+  void shouldRankScoresOfBothSignsForAuc() {
+    PrequentialEvaluator e = new PrequentialEvaluator(SPEC, 1_000, 100);
+    // positives above every negative, across zero: a perfect ranking
+    e.observe(1, new float[] {3, 0.5f, -0.2f, -4, 7, -1}, new float[] {1, 1, 0, 0, 1, 0}, 6, 0.1);
+    assertThat(e.quality(1).auc()).isEqualTo(1.0);
+    PrequentialEvaluator reversed = new PrequentialEvaluator(SPEC, 1_000, 100);
+    reversed.observe(1, new float[] {-3, -0.5f, 0.2f, 4}, new float[] {1, 1, 0, 0}, 4, 0.1);
+    assertThat(reversed.quality(1).auc()).isEqualTo(0.0);
+  }
+
+  @Test
   void shouldFadeOldEventsAtTheHorizon() {
     PrequentialEvaluator e = new PrequentialEvaluator(SPEC, 100, 10);
     for (int i = 0; i < 1_000; i++) {

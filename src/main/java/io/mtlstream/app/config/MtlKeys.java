@@ -54,6 +54,12 @@ public final class MtlKeys {
       new ConfigKey("mtl.train.seed", "0", "Seed of the initial parameters.");
   public static final ConfigKey DEVICE =
       new ConfigKey("mtl.device", "auto", "auto, cpu, gpu or gpu:N.");
+  public static final ConfigKey THREADS =
+      new ConfigKey(
+          "mtl.threads",
+          "",
+          "PyTorch intra-op threads (empty: the CPU count); fixed for reproducible runs. Applies"
+              + " when the engine first loads.");
   public static final ConfigKey BALANCER =
       new ConfigKey("mtl.balancer", "gradnorm", "gradnorm, equal, uncertainty or dwa.");
   public static final ConfigKey ALPHA =
@@ -93,6 +99,17 @@ public final class MtlKeys {
       new ConfigKey(
           "mtl.gate.max.holds", "5", "After this many holds in a row, publish anyway (forced).");
 
+  public static final ConfigKey METRICS_PORT =
+      new ConfigKey(
+          "mtl.metrics.port",
+          "9400",
+          "Port of the learner's Prometheus endpoint (/metrics, /health); 0 turns it off.");
+  public static final ConfigKey METRICS_HOST =
+      new ConfigKey(
+          "mtl.metrics.host",
+          "127.0.0.1",
+          "Address the metrics endpoint binds; 0.0.0.0 exposes it beyond this machine.");
+
   public static final String TASK_TYPE = "type";
   public static final String TASK_OUTPUTS = "outputs";
   public static final String TASK_TOWER = "tower";
@@ -120,6 +137,7 @@ public final class MtlKeys {
           CLIP_NORM,
           SEED,
           DEVICE,
+          THREADS,
           BALANCER,
           ALPHA,
           WEIGHT_LR,
@@ -131,7 +149,9 @@ public final class MtlKeys {
           QUALITY_HORIZON,
           QUALITY_AUC_WINDOW,
           GATE_TOLERANCE,
-          GATE_MAX_HOLDS);
+          GATE_MAX_HOLDS,
+          METRICS_PORT,
+          METRICS_HOST);
 
   private MtlKeys() {}
 

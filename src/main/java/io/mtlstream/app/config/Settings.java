@@ -13,12 +13,14 @@ import io.mtlstream.train.OptimizerSettings;
 import io.mtlstream.train.TaskSpec;
 import io.mtlstream.train.TaskType;
 import io.mtlstream.train.balance.BalancerSettings;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -137,6 +139,20 @@ public final class Settings {
             partitions,
             TopicSpec.snapshots(1, TopicSpec.DEFAULT_SNAPSHOT_MAX_BYTES).configs()));
     return specs;
+  }
+
+  /**
+   * Where the metrics endpoint listens: {@code mtl.metrics.host}:{@code mtl.metrics.port}, or empty
+   * when the port is 0 (off).
+   */
+  public static Optional<InetSocketAddress> metricsAddress(MtlConfig c) {
+    int port = c.getInt(MtlKeys.METRICS_PORT);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(
+          "setting " + MtlKeys.METRICS_PORT.key() + "=" + port + " is not a port (0 turns it off)");
+    }
+    String host = c.get(MtlKeys.METRICS_HOST).trim();
+    return port == 0 ? Optional.empty() : Optional.of(new InetSocketAddress(host, port));
   }
 
   /** Kafka Streams properties: our defaults, overridden by the config's Kafka settings. */

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * GradNorm (Chen et al. 2018) for a stream, exactly as in docs/DESIGN.md: per update, for the present
- * tasks, G_i = w_i n_i with the old weights, Ḡ their mean, L̃_i = current_i / R_i, r_i = L̃_i /
- * mean L̃, target c_i = Ḡ r_i^α, and one step of the weight optimizer on ∂L_grad/∂w_i = n_i
+ * GradNorm (Chen et al. 2018) for a stream, exactly as in docs/DESIGN.md: per update, for the
+ * present tasks, G_i = w_i n_i with the old weights, Ḡ their mean, L̃_i = current_i / R_i, r_i =
+ * L̃_i / mean L̃, target c_i = Ḡ r_i^α, and one step of the weight optimizer on ∂L_grad/∂w_i = n_i
  * sign(G_i − c_i); then clamp w_i ≥ wMin and renormalise the present tasks to T − Σ_absent w_j, so
  * absent tasks keep their weight exactly and Σ w = T.
  *

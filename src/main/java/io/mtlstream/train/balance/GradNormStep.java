@@ -1,9 +1,9 @@
 package io.mtlstream.train.balance;
 
 /**
- * The closed-form quantities of one GradNorm weight update (docs/DESIGN.md, Algorithm 1 step 4), for
- * the active tasks only; entries of inactive tasks are NaN. A pure function of its inputs so the
- * paper's exact vectors can be checked without a balancer. Arrays are owned by the result (not
+ * The closed-form quantities of one GradNorm weight update (docs/DESIGN.md, Algorithm 1 step 4),
+ * for the active tasks only; entries of inactive tasks are NaN. A pure function of its inputs so
+ * the paper's exact vectors can be checked without a balancer. Arrays are owned by the result (not
  * copied on access: internal, per-step).
  *
  * @param meanWeightedNorm Ḡ = mean of G_i over active tasks

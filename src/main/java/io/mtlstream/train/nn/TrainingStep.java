@@ -19,8 +19,8 @@ import java.util.Arrays;
  * clipping and the optimizer update — or a rejection that leaves parameters and optimizer state
  * untouched.
  *
- * <p>The per-task norms need no extra backward pass (docs/DESIGN.md decision 5): a zero "probe" leaf
- * is added to the last shared layer's pre-activation, so the single backward of Σ w_i L_i also
+ * <p>The per-task norms need no extra backward pass (docs/DESIGN.md decision 5): a zero "probe"
+ * leaf is added to the last shared layer's pre-activation, so the single backward of Σ w_i L_i also
  * yields ∂(Σ w_j L_j)/∂pre. Every row of the batch belongs to exactly one task, so that gradient's
  * rows of task i are w_i·∂L_i/∂pre, and ∇_W L_i = (∂L_i/∂pre)ᵀ h / w_i follows from one small
  * matrix product per task. This equals DESIGN's detached-tower method (same ∂L_i/∂pre, the same

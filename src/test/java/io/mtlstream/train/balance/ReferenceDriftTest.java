@@ -15,12 +15,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * How each reference strategy re-balances when one task's scale drifts mid-stream (docs/DESIGN.md asks
- * for this). Two regression tasks are learnt equally well relative to their label variance (loss =
- * 0.3 × variance), so the right answer after any drift is r = (1, 1). At step 3,000 task 1's label
- * variance — and with it its loss — jumps ×10 (or falls ×10). Unabsorbed, the drift gives r_1 =
- * 2·10/11 = 1.818 (or 2·0.1/1.1 = 0.182). Horizons are scaled down: label statistics 1,000 events
- * (100 steps of 10 rows), fast EMA 50 steps, slow EMA 2,000 steps, max window 1,000 steps.
+ * How each reference strategy re-balances when one task's scale drifts mid-stream (docs/DESIGN.md
+ * asks for this). Two regression tasks are learnt equally well relative to their label variance
+ * (loss = 0.3 × variance), so the right answer after any drift is r = (1, 1). At step 3,000 task
+ * 1's label variance — and with it its loss — jumps ×10 (or falls ×10). Unabsorbed, the drift gives
+ * r_1 = 2·10/11 = 1.818 (or 2·0.1/1.1 = 0.182). Horizons are scaled down: label statistics 1,000
+ * events (100 steps of 10 rows), fast EMA 50 steps, slow EMA 2,000 steps, max window 1,000 steps.
  *
  * <pre>
  * drift  strategy            r_1 after 30 / 300 / 1,000 / 8,000 steps
