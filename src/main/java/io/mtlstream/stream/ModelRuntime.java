@@ -173,10 +173,15 @@ final class ModelRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Per-task prequential losses for the gate; NaN (not judged) until a task has been scored over a
+   * full horizon, because earlier estimates are too noisy to hold a snapshot back on.
+   */
   private double[] prequentialLosses() {
     double[] losses = new double[learner.spec().taskCount()];
     for (int i = 0; i < losses.length; i++) {
-      losses[i] = quality.quality(i).loss();
+      TaskQuality q = quality.quality(i);
+      losses[i] = q.events() >= settings.quality().horizonEvents() ? q.loss() : Double.NaN;
     }
     return losses;
   }
