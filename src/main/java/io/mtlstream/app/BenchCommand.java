@@ -32,6 +32,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    NativeDefaults.threads(true);
     double peak = MatmulPeak.gflops(2048, 7);
     System.out.printf(
         Locale.ROOT,

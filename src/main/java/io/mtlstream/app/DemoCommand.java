@@ -61,6 +61,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    NativeDefaults.threads(false);
     Path state = Files.createTempDirectory("mtl-demo-state");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
       String bootstrap = broker.bootstrapServers();
@@ -87,6 +88,11 @@ final class DemoCommand implements Callable<Integer> {
           System.out.println("timed out before step " + steps);
           return 1;
         }
+        System.out.println(
+            "gate      "
+                + last.snapshots()
+                + " (a due snapshot is held back while a task's test-then-train loss is"
+                + " >10% above the last published one)");
       }
       printSnapshot(bootstrap);
       return 0;

@@ -77,6 +77,7 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      NativeDefaults.threads(true);
       BalancerSettings balancing =
           BalancerSettings.defaults().withAlpha(alpha).withReference(reference);
       ToyExperiment.Config config =

@@ -91,6 +91,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    NativeDefaults.threads(false);
     try (ToyEventSource events = newSource()) {
       prepareTopics(events.taskNames());
       try (EventPublisher publisher =

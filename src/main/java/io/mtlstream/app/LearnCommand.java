@@ -27,6 +27,7 @@ final class LearnCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    NativeDefaults.threads(false);
     MtlConfig cfg = MtlConfig.load(config, System.getenv(), overrides);
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean asked =

@@ -25,6 +25,18 @@ final class NativeDefaults {
     setDefault("org.slf4j.simpleLogger.log.kafka.server.ReplicaManager", "off");
   }
 
+  /**
+   * Sets the PyTorch intra-op thread count unless the user chose one (-D, or {@code mtl.threads}).
+   * Compute-only commands (bench, experiment) take every core; commands that share the machine with
+   * Kafka clients or an in-process broker leave one core free: with every core busy in libgomp's
+   * spin-wait, a training step on a shared 2-core machine was measured 20-100× slower.
+   */
+  static void threads(boolean everyCore) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    setDefault(
+        "ai.djl.pytorch.num_threads", String.valueOf(everyCore ? cores : Math.max(1, cores - 1)));
+  }
+
   private static void setDefault(String key, String value) {
     if (System.getProperty(key) == null) {
       System.setProperty(key, value);

@@ -78,6 +78,11 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
     }
     LearnerMetrics.ModelMeters m = meters.of(model);
     m.stepped(effect.step(), effect.stepNanos(), runtime.learner().counters().trainedEvents());
+    if (!publish && effect.report()) {
+      // Replaying journaled inputs: this report went out before the crash. Building it resets the
+      // accumulators exactly as then, so the next live report covers the same steps.
+      runtime.report();
+    }
     if (publish && effect.report()) {
       TrainingReport report = runtime.report();
       m.reported(report);

@@ -118,12 +118,12 @@ public final class TrainingStep {
             losses, norms, new float[tasks][], Double.NaN, false, Rejection.NON_FINITE_LOSS);
       }
       NDArray gradient = flat.getGradient();
-      NDList taskNorms = new NDList();
-      if (probe != null) {
-        taskNorms = sharedWeightGradient(batch, probe.getGradient(), trunk.sharedInput(), gradient);
-      }
-      taskNorms.add(0, gradient.norm());
-      float[] values = NDArrays.stack(taskNorms).toFloatArray();
+      NDArray taskNorms =
+          probe == null
+              ? null
+              : sharedWeightGradient(batch, probe.getGradient(), trunk.sharedInput(), gradient);
+      NDArray total = gradient.norm().expandDims(0);
+      float[] values = (taskNorms == null ? total : total.concat(taskNorms)).toFloatArray();
       for (int b = 1; b < values.length; b++) {
         int task = batch.blocks().get(b - 1).task();
         norms[task] = values[b] / weights[task];
@@ -150,22 +150,32 @@ public final class TrainingStep {
    * the flat gradient (autograd skipped it: the weight was a constant in the forward pass). The
    * probe's gradient is ∂(Σ w_j L_j)/∂pre, whose rows of task i are w_i ∂L_i/∂pre; with h the
    * shared layer's input, ∇_W (w_i L_i) = (those rows)ᵀ h_i. Runs outside the gradient collector,
-   * so nothing here is recorded. Returns ‖∇_W (w_i L_i)‖ per block.
+   * so nothing here is recorded. Returns ‖∇_W (w_i L_i)‖ per block, as one array.
    */
-  private NDList sharedWeightGradient(
+  private NDArray sharedWeightGradient(
       MiniBatch batch, NDArray gradPre, NDArray h, NDArray gradient) {
-    NDList norms = new NDList(batch.blocks().size());
-    NDArray sum = null;
-    long row = 0;
-    for (TaskRows rows : batch.blocks()) {
-      NDIndex range = rowRange(row, rows.rows());
-      NDArray piece = gradPre.get(range).transpose().matMul(h.get(range));
-      norms.add(piece.norm());
-      sum = sum == null ? piece : sum.addi(piece);
-      row += rows.rows();
+    int blocks = batch.blocks().size();
+    NDArray pieces; // [blocks, out, in]: ∇_W (w_i L_i) per block
+    if (blocks == 1) {
+      pieces = gradPre.transpose().matMul(h).expandDims(0);
+    } else {
+      // One split per operand and one stack keep the native calls per step few.
+      long[] cuts = new long[blocks - 1];
+      long row = 0;
+      for (int b = 0; b < blocks - 1; b++) {
+        row += batch.blocks().get(b).rows();
+        cuts[b] = row;
+      }
+      NDList g = gradPre.split(cuts, 0);
+      NDList x = h.split(cuts, 0);
+      NDList products = new NDList(blocks);
+      for (int b = 0; b < blocks; b++) {
+        products.add(g.get(b).transpose().matMul(x.get(b)));
+      }
+      pieces = NDArrays.stack(products);
     }
-    gradient.get(sharedWeightRange).addi(sum.reshape(-1));
-    return norms;
+    gradient.get(sharedWeightRange).addi(pieces.sum(new int[] {0}).reshape(-1));
+    return pieces.square().sum(new int[] {1, 2}).sqrt();
   }
 
   /** Forward of every task and one backward of Σ w_i L_i; false if a loss is not finite. */
