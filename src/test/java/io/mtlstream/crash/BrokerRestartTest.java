@@ -54,9 +54,9 @@ class BrokerRestartTest {
         learner.awaitRunning(RUN_TIMEOUT);
         try (PacedFeed feed = PacedFeed.start(bootstrap, List.of(input), 30, Map.of())) {
           learner.awaitModelLoad(RUN_TIMEOUT);
-          Thread.sleep(500 + random.nextInt(2_500)); // fault injection: when the broker stops
+          Pauses.pause(500 + random.nextInt(2_500)); // fault injection: when the broker stops
           broker = outage(broker, reports, learner, 1_000 + random.nextInt(2_000));
-          Thread.sleep(500 + random.nextInt(2_500)); // fault injection: when the broker stops
+          Pauses.pause(500 + random.nextInt(2_500)); // fault injection: when the broker stops
           broker = outage(broker, reports, learner, 7_000 + random.nextInt(2_000));
           feed.awaitSent(60);
         }
@@ -99,7 +99,7 @@ class BrokerRestartTest {
     reports.catchUp();
     long before = reports.step(MODEL);
     broker.close();
-    Thread.sleep(downMillis); // fault injection: how long the broker stays down
+    Pauses.pause(downMillis); // fault injection: how long the broker stays down
     EmbeddedKafkaBroker back = newBroker().start();
     long t0 = System.nanoTime();
     reports.awaitStep(MODEL, before + 1, RUN_TIMEOUT, learner);

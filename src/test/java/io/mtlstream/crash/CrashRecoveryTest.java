@@ -114,14 +114,14 @@ class CrashRecoveryTest {
     for (int k = 0; k < KILLS; k++) {
       LearnerProcess p = k == 0 ? first : learners.start("crashed-" + k, settings);
       if (k == EARLY_KILL) {
-        Thread.sleep(500 + random.nextInt(5_000)); // fault injection: the kill moment
+        Pauses.pause(500 + random.nextInt(5_000)); // fault injection: the kill moment
       } else {
         int[] range = KILL_STEPS[k];
         long drawn = range[0] + random.nextInt(range[1] - range[0]);
         // At least a few steps by this process, whatever its predecessors reached.
         long target = Math.min(STEPS - 2, Math.max(drawn, reports.step(MODEL) + 3));
         reports.awaitStep(MODEL, target, RUN_TIMEOUT, p);
-        Thread.sleep(random.nextInt(1_500)); // fault injection: the kill moment
+        Pauses.pause(random.nextInt(1_500)); // fault injection: the kill moment
       }
       assertThat(p.isAlive()).as("%s alive until killed", p).isTrue();
       p.kill();

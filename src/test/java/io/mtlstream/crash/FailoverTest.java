@@ -78,7 +78,7 @@ class FailoverTest {
           for (String m : MODELS) {
             reports.awaitStep(m, 5, RUN_TIMEOUT, () -> tails(instances));
           }
-          Thread.sleep(1_000 + random.nextInt(4_000)); // fault injection: the kill moment
+          Pauses.pause(1_000 + random.nextInt(4_000)); // fault injection: the kill moment
           survivor = killOne(instances, reports, random);
           feed.awaitSent(60);
         }

@@ -189,7 +189,7 @@ final class LearnerProcess implements AutoCloseable {
             this + ": no " + what + " within " + timeout + "\n" + RunChecks.tail(this, 40));
       }
       try {
-        Thread.sleep(50); // polling interval
+        Pauses.pause(50); // polling interval
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted", e);
