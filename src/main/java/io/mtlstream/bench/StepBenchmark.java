@@ -5,7 +5,6 @@ import io.mtlstream.train.LearnerSettings;
 import io.mtlstream.train.MiniBatch;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.MultiTaskLearner;
-import io.mtlstream.train.TaskRows;
 import io.mtlstream.train.TaskSpec;
 import io.mtlstream.train.nn.TrainingStep;
 import java.util.ArrayList;
@@ -122,29 +121,14 @@ public final class StepBenchmark {
   }
 
   static List<MiniBatch> batches(ModelSpec spec, int batch, int count, SplittableRandom random) {
-    List<MiniBatch> out = new ArrayList<>();
     int tasks = spec.taskCount();
+    int[] rows = new int[tasks];
+    for (int t = 0; t < tasks; t++) {
+      rows[t] = batch / tasks + (t < batch % tasks ? 1 : 0);
+    }
+    List<MiniBatch> out = new ArrayList<>();
     for (int b = 0; b < count; b++) {
-      List<TaskRows> blocks = new ArrayList<>();
-      for (int t = 0; t < tasks; t++) {
-        int rows = batch / tasks + (t < batch % tasks ? 1 : 0);
-        TaskSpec task = spec.task(t);
-        float[] x = new float[rows * spec.inputs()];
-        for (int i = 0; i < x.length; i++) {
-          x[i] = (float) random.nextGaussian();
-        }
-        float[] y = new float[rows * task.labelWidth()];
-        for (int i = 0; i < y.length; i++) {
-          y[i] =
-              switch (task.type()) {
-                case REGRESSION -> (float) random.nextGaussian();
-                case BINARY -> random.nextInt(2);
-                case MULTICLASS -> random.nextInt(task.outputs());
-              };
-        }
-        blocks.add(new TaskRows(t, rows, x, y));
-      }
-      out.add(new MiniBatch(blocks));
+      out.add(RandomBatches.of(spec, random, rows));
     }
     return out;
   }

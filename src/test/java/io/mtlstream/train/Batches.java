@@ -20,29 +20,7 @@ final class Batches {
               TaskSpec.multiclass("category", 3, 5)));
 
   static MiniBatch random(ModelSpec spec, SplittableRandom random, int... rowsPerTask) {
-    List<TaskRows> blocks = new ArrayList<>();
-    for (int t = 0; t < rowsPerTask.length; t++) {
-      int rows = rowsPerTask[t];
-      if (rows == 0) {
-        continue;
-      }
-      TaskSpec task = spec.task(t);
-      float[] x = new float[rows * spec.inputs()];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) random.nextGaussian();
-      }
-      float[] y = new float[rows * task.labelWidth()];
-      for (int i = 0; i < y.length; i++) {
-        y[i] =
-            switch (task.type()) {
-              case REGRESSION -> (float) random.nextGaussian();
-              case BINARY -> random.nextInt(2);
-              case MULTICLASS -> random.nextInt(task.outputs());
-            };
-      }
-      blocks.add(new TaskRows(t, rows, x, y));
-    }
-    return new MiniBatch(blocks);
+    return io.mtlstream.bench.RandomBatches.of(spec, random, rowsPerTask);
   }
 
   /** A copy of {@code batch} whose first label of {@code task} is replaced. */
