@@ -15,7 +15,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Benchmarks, each printing its alternatives side by side (see docs/BENCHMARKS.md).",
-    subcommands = {BenchStepCommand.class})
+    subcommands = {
+      BenchStepCommand.class,
+      BenchDecodeCommand.class,
+    })
 final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;

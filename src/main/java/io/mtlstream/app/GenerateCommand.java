@@ -1,5 +1,6 @@
 package io.mtlstream.app;
 
+import io.mtlstream.event.EventEncoding;
 import io.mtlstream.event.TopicTasks;
 import io.mtlstream.generate.EventPublisher;
 import io.mtlstream.generate.EventTopics;
@@ -89,9 +90,18 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "1", description = "partitions of new topics")
   int partitions;
 
+  @Option(
+      names = "--encoding",
+      defaultValue = "json",
+      description =
+          "json or binary (docs/EVENT_FORMAT.md); the learner reads binary topics with"
+              + " mtl.event.encoding=binary or auto (default: ${DEFAULT-VALUE})")
+  String encoding;
+
   @Override
   public Integer call() {
     NativeDefaults.threads(false);
+    EventEncoding writeAs = writeEncoding();
     try (ToyEventSource events = newSource()) {
       prepareTopics(events.taskNames());
       try (EventPublisher publisher =
@@ -100,6 +110,7 @@ public final class GenerateCommand implements Callable<Integer> {
               .setSource(events)
               .optTopicPrefix(topicPrefix)
               .optRate(rate)
+              .optEncoding(writeAs)
               .build()) {
         Runnable restoreSignals = Signals.onSignals(publisher::stop, "TERM", "INT");
         long start = System.nanoTime();
@@ -151,6 +162,17 @@ public final class GenerateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+  }
+
+  private EventEncoding writeEncoding() {
+    EventEncoding e;
+    try {
+      e = EventEncoding.parse(encoding);
+    } catch (IllegalArgumentException ex) {
+      throw new ParameterException(spec.commandLine(), ex.getMessage(), ex);
+    }
+    require(e != EventEncoding.AUTO, "--encoding must be json or binary, was auto");
+    return e;
   }
 
   private void require(boolean ok, String message) {

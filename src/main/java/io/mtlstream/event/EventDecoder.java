@@ -18,7 +18,7 @@ import java.util.Objects;
  * malformed (no "last wins"); JSON {@code null} for {@code id}, {@code model}, {@code task} or
  * {@code ts} means absent; a one-element array is accepted as the label of a one-output regression
  * task. When several problems exist, the first in {@link RejectReason} declaration order is
- * reported.
+ * reported; the checks are shared with the binary encoding ({@link BinaryEventDecoder}).
  *
  * <p>Thread-safe and reusable: all per-record state lives on the stack of {@link #decode}.
  */
@@ -26,8 +26,6 @@ public final class EventDecoder {
 
   /** The model id of events that name none. */
   public static final String DEFAULT_MODEL = "default";
-
-  private static final int MAX_MESSAGE = 200;
 
   // NaN/Infinity tokens are parsed so that they are reported as non-finite features rather than
   // as syntax errors; the fast parser is exact and noticeably quicker on feature arrays.
@@ -38,9 +36,11 @@ public final class EventDecoder {
           .build();
 
   private final EventSchema schema;
+  private final EventChecks checks;
 
   public EventDecoder(EventSchema schema) {
     this.schema = Objects.requireNonNull(schema, "schema");
+    this.checks = new EventChecks(schema);
   }
 
   public EventSchema schema() {
@@ -56,96 +56,28 @@ public final class EventDecoder {
    */
   public Decoded decode(byte[] value, String topicTask, long recordTimestamp) {
     if (value == null) {
-      return invalid(RejectReason.MALFORMED_JSON, "record value is null");
+      return EventChecks.invalid(RejectReason.MALFORMED_JSON, "record value is null");
     }
-    if (value.length > schema.maxRecordBytes()) {
-      return invalid(
-          RejectReason.OVERSIZED,
-          "record is " + value.length + " bytes, limit " + schema.maxRecordBytes());
+    Decoded.Invalid oversized = checks.oversized(value);
+    if (oversized != null) {
+      return oversized;
+    }
+    if (value.length > 0 && value[0] == BinaryEventFormat.MAGIC) {
+      return EventChecks.invalid(
+          RejectReason.MALFORMED_JSON,
+          "a binary event (magic byte 0xB7) on a JSON topic: set the topic's encoding to binary"
+              + " or auto");
     }
     EventScan scan = new EventScan(schema.features());
     try (JsonParser p = JSON.createParser(value)) {
       scan.read(p);
     } catch (EventScan.Malformed e) {
-      return invalid(RejectReason.MALFORMED_JSON, e.getMessage());
+      return EventChecks.invalid(RejectReason.MALFORMED_JSON, e.getMessage());
     } catch (IOException e) {
       // Nothing is read from a device here: every IOException is about the bytes themselves.
-      return invalid(RejectReason.MALFORMED_JSON, "invalid JSON: " + jacksonMessage(e));
+      return EventChecks.invalid(RejectReason.MALFORMED_JSON, "invalid JSON: " + jacksonMessage(e));
     }
-    return judge(scan, topicTask, recordTimestamp);
-  }
-
-  private Decoded judge(EventScan s, String topicTask, long recordTimestamp) {
-    String named = s.model == null ? DEFAULT_MODEL : s.model;
-    Decoded invalid = check(s, topicTask, named);
-    if (invalid instanceof Decoded.Invalid i && schema.allowsModel(named) && !named.isEmpty()) {
-      return new Decoded.Invalid(i.reason(), i.message(), named);
-    }
-    if (invalid != null) {
-      return invalid;
-    }
-    String task = topicTask == null ? s.task : topicTask;
-    long ts = s.hasTimestamp ? s.timestamp : recordTimestamp;
-    return new Decoded.Valid(
-        new LabeledEvent(s.id, named, task, s.features, LabelRules.values(s), ts));
-  }
-
-  /** The first problem of the record, or null when it is valid. */
-  private Decoded check(EventScan s, String topicTask, String model) {
-    String task = topicTask;
-    if (topicTask == null) {
-      if (s.task == null) {
-        return invalid(RejectReason.UNKNOWN_TASK, "no 'task' field: required on a mixed topic");
-      }
-      task = s.task;
-    } else if (s.task != null && !s.task.equals(topicTask)) {
-      return invalid(
-          RejectReason.TASK_MISMATCH,
-          "payload task " + quote(s.task) + " differs from topic task " + quote(topicTask));
-    }
-    TaskSchema taskSchema = schema.task(task);
-    if (taskSchema == null) {
-      return invalid(
-          RejectReason.UNKNOWN_TASK,
-          "unknown task " + quote(task) + "; known: " + schema.tasks().keySet());
-    }
-    if (!schema.allowsModel(model)) {
-      return invalid(
-          RejectReason.UNKNOWN_MODEL,
-          model.isEmpty()
-              ? "model id is empty"
-              : "unknown model " + quote(model) + "; allowed: " + schema.models());
-    }
-    if (s.features == null) {
-      return invalid(
-          RejectReason.MISSING_FEATURES,
-          s.seenFeatures() ? "'features' is null" : "no 'features' field");
-    }
-    if (s.featureCount != schema.features()) {
-      return invalid(
-          RejectReason.WRONG_FEATURE_COUNT,
-          "expected " + schema.features() + " features, got " + s.featureCount);
-    }
-    if (s.badFeature >= 0) {
-      return invalid(
-          RejectReason.NON_FINITE_FEATURE, "feature[" + s.badFeature + "] " + s.badFeatureProblem);
-    }
-    switch (s.labelShape) {
-      case ABSENT:
-        return invalid(RejectReason.MISSING_LABEL, "no 'label' field");
-      case NULL:
-        return invalid(RejectReason.MISSING_LABEL, "'label' is null");
-      default:
-        String problem = LabelRules.problem(s, taskSchema);
-        if (problem != null) {
-          return invalid(RejectReason.INVALID_LABEL, problem);
-        }
-    }
-    return null;
-  }
-
-  private static Decoded.Invalid invalid(RejectReason reason, String message) {
-    return new Decoded.Invalid(reason, oneLine(message));
+    return checks.judge(scan, topicTask, recordTimestamp);
   }
 
   private static String jacksonMessage(IOException e) {
@@ -154,19 +86,5 @@ public final class EventDecoder {
       return j.getOriginalMessage() + (at == null ? "" : " (at byte " + at.getByteOffset() + ")");
     }
     return String.valueOf(e.getMessage());
-  }
-
-  /** Payload strings are quoted and clipped: messages become headers and log lines. */
-  private static String quote(String text) {
-    return "'" + (text.length() <= 64 ? text : text.substring(0, 61) + "...") + "'";
-  }
-
-  /** Dead-letter headers and log lines want one bounded line; payload text may hold anything. */
-  private static String oneLine(String message) {
-    String clipped =
-        message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 3) + "...";
-    StringBuilder out = new StringBuilder(clipped.length());
-    clipped.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
-    return out.toString();
   }
 }

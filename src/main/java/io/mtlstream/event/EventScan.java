@@ -33,6 +33,12 @@ final class EventScan {
   private final int expectedFeatures;
   private int seen;
 
+  /**
+   * Set by the binary reader, where arrays are length-prefixed and a count of 0 is the only way to
+   * leave features or labels out; only the reject messages differ.
+   */
+  boolean binary;
+
   String id;
   String model;
   String task;

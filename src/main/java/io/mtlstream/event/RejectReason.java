@@ -13,6 +13,7 @@ import java.util.Locale;
 public enum RejectReason {
   OVERSIZED("record value is larger than the configured limit"),
   MALFORMED_JSON("not a JSON object, or a field has the wrong JSON type"),
+  MALFORMED_BINARY("not a binary event: bad magic, version, flags, lengths, UTF-8 or truncated"),
   UNKNOWN_TASK("task missing (on a mixed topic) or not one of the schema's tasks"),
   TASK_MISMATCH("the payload's task differs from the task of the topic it was read from"),
   UNKNOWN_MODEL("model id empty or not among the allowed model ids"),

@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * Which task each input topic carries. By default task {@code t} is read from {@code mtl.events.t};
  * explicit overrides map other topics to tasks (an override replaces the default topic of its
  * task); an optional shared mixed topic carries every task, named in the payload. Unknown topics
- * are configuration errors and throw. Immutable, thread-safe.
+ * are configuration errors and throw. Each topic also has an {@link EventEncoding}: a default for
+ * all (JSON unless set), replaced per task (on all of its topics) or for the mixed topic.
+ * Immutable, thread-safe.
  */
 public final class TopicTasks {
 
@@ -26,8 +28,11 @@ public final class TopicTasks {
   /** Task per topic; the mixed topic maps to "" (task from payload). */
   private final Map<String, String> taskByTopic;
 
-  private TopicTasks(Map<String, String> taskByTopic) {
+  private final Map<String, EventEncoding> encodingByTopic;
+
+  private TopicTasks(Map<String, String> taskByTopic, Map<String, EventEncoding> encodingByTopic) {
     this.taskByTopic = Collections.unmodifiableMap(taskByTopic);
+    this.encodingByTopic = Collections.unmodifiableMap(encodingByTopic);
   }
 
   /** One topic per task, {@code mtl.events.<task>}, no overrides, no mixed topic. */
@@ -58,6 +63,16 @@ public final class TopicTasks {
     return lookup(topic).isEmpty();
   }
 
+  /**
+   * How the record values of {@code topic} are encoded.
+   *
+   * @throws IllegalArgumentException if the topic is not an input topic
+   */
+  public EventEncoding encodingOf(String topic) {
+    lookup(topic);
+    return encodingByTopic.get(topic);
+  }
+
   /** All input topics: per-task topics in task order, then the mixed topic if any. */
   public List<String> topics() {
     return List.copyOf(taskByTopic.keySet());
@@ -74,7 +89,7 @@ public final class TopicTasks {
 
   @Override
   public String toString() {
-    return "TopicTasks" + taskByTopic;
+    return "TopicTasks" + taskByTopic + encodingByTopic;
   }
 
   /** Builds a {@link TopicTasks}; not thread-safe. */
@@ -83,6 +98,9 @@ public final class TopicTasks {
     private String prefix = DEFAULT_PREFIX;
     private final Map<String, String> overrides = new TreeMap<>();
     private String mixedTopic;
+    private EventEncoding encoding = EventEncoding.JSON;
+    private final Map<String, EventEncoding> taskEncodings = new TreeMap<>();
+    private EventEncoding mixedEncoding;
 
     private Builder() {}
 
@@ -116,6 +134,25 @@ public final class TopicTasks {
       return this;
     }
 
+    /** The encoding of every input topic unless replaced below; default JSON. */
+    public Builder optEncoding(EventEncoding value) {
+      encoding = Objects.requireNonNull(value, "encoding");
+      return this;
+    }
+
+    /** The encoding of {@code task}'s topic (its default one, or every override). */
+    public Builder optTaskEncoding(String task, EventEncoding value) {
+      taskEncodings.put(
+          Objects.requireNonNull(task, "task"), Objects.requireNonNull(value, "encoding"));
+      return this;
+    }
+
+    /** The encoding of the mixed topic. */
+    public Builder optMixedEncoding(EventEncoding value) {
+      mixedEncoding = Objects.requireNonNull(value, "mixed encoding");
+      return this;
+    }
+
     public TopicTasks build() {
       if (tasks.isEmpty()) {
         throw new IllegalStateException("setTasks(...) is required: the tasks to read");
@@ -127,6 +164,14 @@ public final class TopicTasks {
                   "override " + topic + " -> " + task + " names a task not in " + tasks);
             }
           });
+      taskEncodings.keySet().stream()
+          .filter(t -> !tasks.contains(t))
+          .findFirst()
+          .ifPresent(
+              t -> {
+                throw new IllegalArgumentException(
+                    "encoding set for task '" + t + "', which is not in " + tasks);
+              });
       Map<String, String> byTopic = new LinkedHashMap<>();
       for (String task : tasks) {
         boolean overridden = false;
@@ -143,7 +188,15 @@ public final class TopicTasks {
       if (mixedTopic != null) {
         put(byTopic, mixedTopic, "");
       }
-      return new TopicTasks(byTopic);
+      Map<String, EventEncoding> encodings = new LinkedHashMap<>();
+      byTopic.forEach(
+          (topic, task) ->
+              encodings.put(
+                  topic,
+                  task.isEmpty()
+                      ? (mixedEncoding == null ? encoding : mixedEncoding)
+                      : taskEncodings.getOrDefault(task, encoding)));
+      return new TopicTasks(byTopic, encodings);
     }
 
     private static void put(Map<String, String> byTopic, String topic, String task) {

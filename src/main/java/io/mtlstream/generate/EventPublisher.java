@@ -1,6 +1,8 @@
 package io.mtlstream.generate;
 
+import io.mtlstream.event.BinaryEventEncoder;
 import io.mtlstream.event.EventEncoder;
+import io.mtlstream.event.EventEncoding;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.event.TopicTasks;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends events from a source to their task topics ({@code <prefix><task>}) in the wire format of
- * {@link EventEncoder}, keyed by model id (the learner re-keys anyway; the key keeps one model's
- * events together), with the event time as record timestamp, optionally paced to a rate.
+ * Sends events from a source to their task topics ({@code <prefix><task>}) in JSON ({@link
+ * EventEncoder}, the default) or the binary encoding ({@link BinaryEventEncoder}), keyed by model
+ * id (the learner re-keys anyway; the key keeps one model's events together), with the event time
+ * as record timestamp, optionally paced to a rate.
  *
  * <p>Ownership: owns the producer and closes it in {@link #close()}; uses but never closes the
  * source. Threading: {@link #run} and {@link #flush} on one thread; {@link #stop()} and {@link
@@ -45,7 +48,9 @@ public final class EventPublisher implements AutoCloseable {
   private final Iterator<LabeledEvent> source;
   private final String topicPrefix;
   private final double rate;
-  private final EventEncoder encoder = new EventEncoder();
+  private final EventEncoding encoding;
+  private final EventEncoder json = new EventEncoder();
+  private final BinaryEventEncoder binary = new BinaryEventEncoder();
   private final Map<String, String> topicByTask = new HashMap<>();
   private final Map<String, byte[]> keyByModel = new HashMap<>();
   private final AtomicLong sent = new AtomicLong();
@@ -57,6 +62,7 @@ public final class EventPublisher implements AutoCloseable {
     this.source = b.source;
     this.topicPrefix = b.topicPrefix;
     this.rate = b.rate;
+    this.encoding = b.encoding;
   }
 
   public static Builder builder() {
@@ -135,7 +141,7 @@ public final class EventPublisher implements AutoCloseable {
     byte[] key = keyByModel.computeIfAbsent(e.model(), m -> m.getBytes(StandardCharsets.UTF_8));
     // The task field is redundant on a task topic but keeps each record self-describing (e.g.
     // when topics are mirrored into a mixed one); the decoder checks it against the topic.
-    byte[] value = encoder.encode(e, true);
+    byte[] value = encoding == EventEncoding.BINARY ? binary.encode(e, true) : json.encode(e, true);
     producer.send(
         new ProducerRecord<>(topic, null, e.timestamp(), key, value),
         (metadata, error) -> {
@@ -185,6 +191,7 @@ public final class EventPublisher implements AutoCloseable {
     private Iterator<LabeledEvent> source;
     private String topicPrefix = TopicTasks.DEFAULT_PREFIX;
     private double rate;
+    private EventEncoding encoding = EventEncoding.JSON;
 
     private Builder() {}
 
@@ -212,6 +219,12 @@ public final class EventPublisher implements AutoCloseable {
       return this;
     }
 
+    /** JSON (default) or binary; the learner's topics must be configured to match. */
+    public Builder optEncoding(EventEncoding value) {
+      encoding = Objects.requireNonNull(value, "encoding");
+      return this;
+    }
+
     public EventPublisher build() {
       if (producer == null || source == null) {
         throw new IllegalStateException(
@@ -220,6 +233,10 @@ public final class EventPublisher implements AutoCloseable {
       if (!(rate >= 0) || Double.isInfinite(rate)) {
         throw new IllegalArgumentException(
             "rate must be finite and >= 0 events/s (0 = unlimited), was " + rate);
+      }
+      if (encoding == EventEncoding.AUTO) {
+        throw new IllegalArgumentException(
+            "encoding must be json or binary: auto only applies to reading");
       }
       return new EventPublisher(this);
     }

@@ -3,8 +3,11 @@ package io.mtlstream.stream;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.micrometer.core.instrument.Counter;
+import io.mtlstream.event.BinaryEventDecoder;
+import io.mtlstream.event.BinaryEventFormat;
 import io.mtlstream.event.Decoded;
 import io.mtlstream.event.EventDecoder;
+import io.mtlstream.event.EventEncoding;
 import io.mtlstream.event.RejectReason;
 import java.util.EnumMap;
 import java.util.Map;
@@ -19,19 +22,23 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Decodes and validates input records. A valid event goes on keyed by its model id; a rejected
  * record goes to the dead-letter branch with its original key and value plus reason, message and
  * source headers, and a rejection notice goes to the rejection model's learner so the count is part
- * of its exactly-once state. Never throws on bad input. One instance per stream task.
+ * of its exactly-once state. Each topic's values are read in its configured {@link EventEncoding}
+ * (JSON, binary, or auto by the first byte); both go through the same validation. Never throws on
+ * bad input. One instance per stream task.
  */
 final class DecodeProcessor implements Processor<byte[], byte[], String, Routed> {
 
   private final StreamSettings settings;
-  private final EventDecoder decoder;
+  private final EventDecoder json;
+  private final BinaryEventDecoder binary;
   private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
   private Counter accepted;
   private ProcessorContext<String, Routed> context;
 
   DecodeProcessor(StreamSettings settings) {
     this.settings = settings;
-    this.decoder = new EventDecoder(settings.schema());
+    this.json = new EventDecoder(settings.schema());
+    this.binary = new BinaryEventDecoder(settings.schema());
   }
 
   @Override
@@ -59,7 +66,9 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Routed>
     String topic = meta.map(RecordMetadata::topic).orElse(null);
     String task =
         topic == null || settings.topics().isMixed(topic) ? null : settings.topics().taskOf(topic);
-    Decoded decoded = decoder.decode(record.value(), task, record.timestamp());
+    EventEncoding encoding =
+        topic == null ? EventEncoding.AUTO : settings.topics().encodingOf(topic);
+    Decoded decoded = decode(encoding, record.value(), task, record.timestamp());
     if (decoded instanceof Decoded.Valid valid) {
       accepted.increment();
       byte[] value = EventRecordCodec.encode(valid.event());
@@ -96,5 +105,12 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Routed>
             model,
             Routed.toLearner(LearnerInput.rejection(invalid.reason().code())),
             record.timestamp()));
+  }
+
+  private Decoded decode(EventEncoding encoding, byte[] value, String task, long timestamp) {
+    boolean asBinary =
+        encoding == EventEncoding.BINARY
+            || (encoding == EventEncoding.AUTO && BinaryEventFormat.isBinary(value));
+    return asBinary ? binary.decode(value, task, timestamp) : json.decode(value, task, timestamp);
   }
 }

@@ -92,6 +92,7 @@ class EventValuesTest {
         .containsExactly(
             "oversized",
             "malformed_json",
+            "malformed_binary",
             "unknown_task",
             "task_mismatch",
             "unknown_model",

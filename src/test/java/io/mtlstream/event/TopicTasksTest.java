@@ -74,4 +74,39 @@ class TopicTasksTest {
     assertThatThrownBy(() -> TopicTasks.defaults(List.of()))
         .isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void shouldGiveEachTopicItsTasksEncodingOrTheDefault() {
+    TopicTasks topics =
+        TopicTasks.builder()
+            .setTasks(List.of("click", "price", "kind"))
+            .optOverrides(Map.of("legacy.clicks", "click"))
+            .optMixedTopic("mtl.events.all")
+            .optEncoding(EventEncoding.AUTO)
+            .optTaskEncoding("click", EventEncoding.BINARY)
+            .optTaskEncoding("price", EventEncoding.JSON)
+            .build();
+
+    assertThat(topics.encodingOf("legacy.clicks")).isEqualTo(EventEncoding.BINARY);
+    assertThat(topics.encodingOf("mtl.events.price")).isEqualTo(EventEncoding.JSON);
+    assertThat(topics.encodingOf("mtl.events.kind")).isEqualTo(EventEncoding.AUTO);
+    assertThat(topics.encodingOf("mtl.events.all")).isEqualTo(EventEncoding.AUTO);
+    assertThat(
+            TopicTasks.builder()
+                .setTasks(List.of("click"))
+                .optMixedTopic("all")
+                .optMixedEncoding(EventEncoding.BINARY)
+                .build()
+                .encodingOf("all"))
+        .isEqualTo(EventEncoding.BINARY);
+    assertThat(TopicTasks.defaults(List.of("a")).encodingOf("mtl.events.a"))
+        .isEqualTo(EventEncoding.JSON);
+    assertThatThrownBy(
+            () ->
+                TopicTasks.builder()
+                    .setTasks(List.of("click"))
+                    .optTaskEncoding("clik", EventEncoding.BINARY)
+                    .build())
+        .hasMessage("encoding set for task 'clik', which is not in [click]");
+  }
 }

@@ -3,8 +3,11 @@ package io.mtlstream.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mtlstream.event.BinaryEventDecoder;
+import io.mtlstream.event.BinaryEventFormat;
 import io.mtlstream.event.Decoded;
 import io.mtlstream.event.EventDecoder;
+import io.mtlstream.event.EventEncoding;
 import io.mtlstream.event.EventSchema;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.event.TaskSchema;
@@ -51,6 +54,37 @@ class EventPublisherTest {
       String task = r.topic().substring(2);
       assertThat(decoder.decode(r.value(), task, -1)).isEqualTo(new Decoded.Valid(events.get(i)));
     }
+  }
+
+  @Test
+  void shouldSendBinaryEncodedEventsWhenAsked() {
+    List<LabeledEvent> events = events(4);
+    try (EventPublisher publisher =
+        EventPublisher.builder()
+            .setProducer(producer)
+            .setSource(events.iterator())
+            .optEncoding(EventEncoding.BINARY)
+            .build()) {
+      assertThat(publisher.run(4)).isEqualTo(4);
+    }
+
+    BinaryEventDecoder decoder = new BinaryEventDecoder(SCHEMA);
+    List<ProducerRecord<byte[], byte[]>> records = producer.history();
+    for (int i = 0; i < records.size(); i++) {
+      ProducerRecord<byte[], byte[]> r = records.get(i);
+      assertThat(BinaryEventFormat.isBinary(r.value())).isTrue();
+      // The task is in the payload, so the records also decode from a mixed topic.
+      assertThat(decoder.decode(r.value(), null, -1)).isEqualTo(new Decoded.Valid(events.get(i)));
+    }
+    assertThatThrownBy(
+            () ->
+                EventPublisher.builder()
+                    .setProducer(producer)
+                    .setSource(events.iterator())
+                    .optEncoding(EventEncoding.AUTO)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("json or binary");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mtlstream.app.GenerateCommand;
+import io.mtlstream.event.BinaryEventDecoder;
 import io.mtlstream.event.Decoded;
 import io.mtlstream.event.EventDecoder;
 import io.mtlstream.event.EventSchema;
@@ -94,6 +95,26 @@ class GenerateKafkaTest {
         assertThat(e.timestamp()).isEqualTo(r.timestamp());
       }
     }
+  }
+
+  @Test
+  void shouldPublishBinaryEventsWhenAskedAndRefuseUnknownEncodings() {
+    String prefix = "bin.events.";
+    int exit = execute("--count", "20", "--encoding", "binary", "--topic-prefix", prefix);
+
+    assertThat(exit).as(err.toString()).isZero();
+    BinaryEventDecoder decoder = new BinaryEventDecoder(SCHEMA);
+    for (String task : List.of("task0", "task1")) {
+      List<ConsumerRecord<byte[], byte[]>> records = read(prefix + task, 10);
+      assertThat(records).hasSize(10);
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        assertThat(decoder.decode(r.value(), task, r.timestamp()))
+            .isInstanceOf(Decoded.Valid.class);
+      }
+    }
+    assertThat(execute("--count", "1", "--encoding", "auto")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(execute("--count", "1", "--encoding", "avro")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("--encoding must be json or binary").contains("'avro'");
   }
 
   @Test

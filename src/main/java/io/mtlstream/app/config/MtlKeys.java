@@ -30,6 +30,11 @@ public final class MtlKeys {
   public static final ConfigKey TOPIC_MIXED =
       new ConfigKey(
           "mtl.topic.mixed", "", "Optional shared input topic; its events carry a \"task\" field.");
+  public static final ConfigKey TOPIC_MIXED_ENCODING =
+      new ConfigKey(
+          "mtl.topic.mixed.encoding",
+          "",
+          "Encoding of the mixed topic: json, binary or auto (empty: mtl.event.encoding).");
   public static final ConfigKey TOPIC_DLQ =
       new ConfigKey("mtl.topic.dlq", "mtl.dlq", "Dead-letter topic for rejected input.");
   public static final ConfigKey TOPIC_METRICS =
@@ -40,6 +45,12 @@ public final class MtlKeys {
       new ConfigKey("mtl.topic.partitions", "1", "Partitions of topics created at start.");
   public static final ConfigKey EVENT_MAX_BYTES =
       new ConfigKey("mtl.event.max.bytes", "1048576", "Larger input records are dead-lettered.");
+  public static final ConfigKey EVENT_ENCODING =
+      new ConfigKey(
+          "mtl.event.encoding",
+          "json",
+          "Encoding of every input topic: json, binary (docs/EVENT_FORMAT.md) or auto (by the"
+              + " first byte); mtl.task.<t>.encoding and mtl.topic.mixed.encoding override it.");
   public static final ConfigKey BATCH_SIZE =
       new ConfigKey("mtl.train.batch.size", "100", "Events per training step.");
   public static final ConfigKey OPTIMIZER =
@@ -114,6 +125,7 @@ public final class MtlKeys {
   public static final String TASK_OUTPUTS = "outputs";
   public static final String TASK_TOWER = "tower";
   public static final String TASK_TOPIC = "topic";
+  public static final String TASK_ENCODING = "encoding";
 
   public static final List<ConfigKey> ALL =
       List.of(
@@ -125,11 +137,13 @@ public final class MtlKeys {
           MODELS,
           TOPIC_PREFIX,
           TOPIC_MIXED,
+          TOPIC_MIXED_ENCODING,
           TOPIC_DLQ,
           TOPIC_METRICS,
           TOPIC_SNAPSHOTS,
           TOPIC_PARTITIONS,
           EVENT_MAX_BYTES,
+          EVENT_ENCODING,
           BATCH_SIZE,
           OPTIMIZER,
           LEARNING_RATE,

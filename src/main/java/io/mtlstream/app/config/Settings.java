@@ -1,6 +1,7 @@
 package io.mtlstream.app.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mtlstream.event.EventEncoding;
 import io.mtlstream.event.TopicTasks;
 import io.mtlstream.kafka.TopicSpec;
 import io.mtlstream.stream.QualitySettings;
@@ -80,16 +81,27 @@ public final class Settings {
   public static TopicTasks topics(MtlConfig c) {
     List<String> tasks = list(c.get(MtlKeys.TASKS));
     TopicTasks.Builder b =
-        TopicTasks.builder().setTasks(tasks).optPrefix(c.get(MtlKeys.TOPIC_PREFIX));
+        TopicTasks.builder()
+            .setTasks(tasks)
+            .optPrefix(c.get(MtlKeys.TOPIC_PREFIX))
+            .optEncoding(EventEncoding.parse(c.get(MtlKeys.EVENT_ENCODING)));
     for (String t : tasks) {
       String topic = c.get(MtlKeys.task(t, MtlKeys.TASK_TOPIC), "");
       if (!topic.isBlank()) {
         b.optOverride(topic, t);
       }
+      String encoding = c.get(MtlKeys.task(t, MtlKeys.TASK_ENCODING), "");
+      if (!encoding.isBlank()) {
+        b.optTaskEncoding(t, EventEncoding.parse(encoding));
+      }
     }
     String mixed = c.get(MtlKeys.TOPIC_MIXED);
     if (!mixed.isBlank()) {
       b.optMixedTopic(mixed);
+    }
+    String mixedEncoding = c.get(MtlKeys.TOPIC_MIXED_ENCODING);
+    if (!mixedEncoding.isBlank()) {
+      b.optMixedEncoding(EventEncoding.parse(mixedEncoding));
     }
     return b.build();
   }
