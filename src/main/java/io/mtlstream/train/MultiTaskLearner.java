@@ -19,8 +19,8 @@ import java.util.Arrays;
  *
  * <p>Owns one native {@link NDManager} holding the parameters and optimizer moments; {@link
  * #close()} frees them. Every step works in a per-step manager, so a long run keeps a flat native
- * memory profile. Not thread-safe: one thread drives a learner (DJL allows one open gradient
- * collector per JVM, so one learner trains at a time in a JVM).
+ * memory profile. Not thread-safe: one thread drives a learner. Learners on different threads may
+ * step concurrently; their steps take turns (DJL allows one open gradient collector per JVM).
  */
 public final class MultiTaskLearner implements AutoCloseable {
 

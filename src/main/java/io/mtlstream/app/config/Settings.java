@@ -172,8 +172,10 @@ public final class Settings {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mtlstream");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    // Training runs on the stream thread, and DJL allows one gradient collector per JVM.
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // Two stages, two threads: the decode sub-topology (JSON parsing, validation) runs on one
+    // stream thread while the learner task trains on the other. Training steps of learners on
+    // different threads take turns (TrainingStep), since DJL allows one gradient collector per JVM.
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
     p.put(StreamsConfig.producerPrefix("max.request.size"), LARGE);
     p.put(StreamsConfig.producerPrefix("buffer.memory"), 2L * LARGE);
     p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), LARGE);

@@ -12,6 +12,7 @@ import io.mtlstream.train.MiniBatch;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.TaskRows;
 import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One optimisation step of the shared-bottom network on a mini-batch: forward, task losses,
@@ -27,8 +28,9 @@ import java.util.Arrays;
  * trunk gradient) with one backward instead of T + 1. The naive method (a separate full
  * forward/backward per task) is kept for the benchmark and the equivalence tests.
  *
- * <p>Every array a step creates lives in a per-step manager closed at the end of the step. Not
- * thread-safe; DJL allows one open gradient collector per JVM.
+ * <p>Every array a step creates lives in a per-step manager closed at the end of the step. One
+ * instance is driven by one thread at a time; steps of different instances may be called from
+ * different threads and run one after another (DJL allows one open gradient collector per JVM).
  */
 public final class TrainingStep {
 
@@ -63,6 +65,13 @@ public final class TrainingStep {
     }
   }
 
+  /**
+   * DJL allows one open gradient collector per JVM, so learners driven by different threads (one
+   * Kafka Streams thread decoding while another trains, or models on several stream threads) take
+   * turns for a whole step.
+   */
+  private static final ReentrantLock COLLECTOR = new ReentrantLock();
+
   private final SharedBottomNetwork network;
   private final FusedOptimizer optimizer;
   private final NDManager root;
@@ -85,6 +94,15 @@ public final class TrainingStep {
    * @param normMethod null to skip gradient norms (balancers that do not need them)
    */
   public Outcome run(MiniBatch batch, double[] weights, NormMethod normMethod) {
+    COLLECTOR.lock();
+    try {
+      return runExclusive(batch, weights, normMethod);
+    } finally {
+      COLLECTOR.unlock();
+    }
+  }
+
+  private Outcome runExclusive(MiniBatch batch, double[] weights, NormMethod normMethod) {
     ModelSpec spec = network.spec();
     int tasks = spec.taskCount();
     NDArray flat = network.parameters();
@@ -146,36 +164,40 @@ public final class TrainingStep {
   }
 
   /**
-   * Forms ∇_W (w_i L_i) per task block and adds their sum, the shared weight's whole gradient, into
-   * the flat gradient (autograd skipped it: the weight was a constant in the forward pass). The
-   * probe's gradient is ∂(Σ w_j L_j)/∂pre, whose rows of task i are w_i ∂L_i/∂pre; with h the
-   * shared layer's input, ∇_W (w_i L_i) = (those rows)ᵀ h_i. Runs outside the gradient collector,
-   * so nothing here is recorded. Returns ‖∇_W (w_i L_i)‖ per block, as one array.
+   * Forms ∇_W (w_i L_i) per task block and adds each into the flat gradient, whose shared-weight
+   * range autograd left at zero (the weight was a constant in the forward pass). The probe's
+   * gradient is ∂(Σ w_j L_j)/∂pre, whose rows of task i are w_i ∂L_i/∂pre; with h the shared
+   * layer's input, ∇_W (w_i L_i) = (those rows)ᵀ h_i. Each block's product is added in place and
+   * its norm taken right away: no stacked [blocks, out, in] copy, which measured as the largest
+   * part of the per-task cost. Runs outside the gradient collector, so nothing here is recorded.
+   * Returns ‖∇_W (w_i L_i)‖ per block, as one array.
    */
   private NDArray sharedWeightGradient(
       MiniBatch batch, NDArray gradPre, NDArray h, NDArray gradient) {
+    ParameterLayout.Dense shared = network.layout().sharedLayer();
+    NDArray weightGradient =
+        gradient.get(sharedWeightRange).reshape(new Shape(shared.out(), shared.in()));
     int blocks = batch.blocks().size();
-    NDArray pieces; // [blocks, out, in]: ∇_W (w_i L_i) per block
     if (blocks == 1) {
-      pieces = gradPre.transpose().matMul(h).expandDims(0);
-    } else {
-      // One split per operand and one stack keep the native calls per step few.
-      long[] cuts = new long[blocks - 1];
-      long row = 0;
-      for (int b = 0; b < blocks - 1; b++) {
-        row += batch.blocks().get(b).rows();
-        cuts[b] = row;
-      }
-      NDList g = gradPre.split(cuts, 0);
-      NDList x = h.split(cuts, 0);
-      NDList products = new NDList(blocks);
-      for (int b = 0; b < blocks; b++) {
-        products.add(g.get(b).transpose().matMul(x.get(b)));
-      }
-      pieces = NDArrays.stack(products);
+      NDArray piece = gradPre.transpose().matMul(h);
+      weightGradient.addi(piece);
+      return piece.norm().expandDims(0);
     }
-    gradient.get(sharedWeightRange).addi(pieces.sum(new int[] {0}).reshape(-1));
-    return pieces.square().sum(new int[] {1, 2}).sqrt();
+    long[] cuts = new long[blocks - 1];
+    long row = 0;
+    for (int b = 0; b < blocks - 1; b++) {
+      row += batch.blocks().get(b).rows();
+      cuts[b] = row;
+    }
+    NDList g = gradPre.split(cuts, 0);
+    NDList x = h.split(cuts, 0);
+    NDList norms = new NDList(blocks);
+    for (int b = 0; b < blocks; b++) {
+      NDArray piece = g.get(b).transpose().matMul(x.get(b));
+      weightGradient.addi(piece);
+      norms.add(piece.norm());
+    }
+    return NDArrays.stack(norms);
   }
 
   /** Forward of every task and one backward of Σ w_i L_i; false if a loss is not finite. */
