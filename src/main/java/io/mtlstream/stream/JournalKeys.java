@@ -17,6 +17,12 @@ final class JournalKeys {
     return Bytes.wrap(ByteBuffer.allocate(m.length + 9).put(m).put((byte) 0).putLong(seq).array());
   }
 
+  /** The sequence number of a key made by {@link #key}. */
+  static long seq(Bytes key) {
+    byte[] k = key.get();
+    return ByteBuffer.wrap(k, k.length - 8, 8).getLong();
+  }
+
   /** First key of the model's range. */
   static Bytes from(String model) {
     return key(model, 0);

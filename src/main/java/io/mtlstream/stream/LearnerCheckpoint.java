@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * training step, so no partly filled batch is pending; events after it live in the journal.
  *
  * @param learnerState bytes of {@code MultiTaskLearner.saveState()}
- * @param nextJournalSeq sequence number the next journaled event gets
+ * @param nextJournalSeq sequence number (key) of the next journal chunk
  * @param rejected dead-lettered events by reason code, cumulative
  * @param newestEventTimestamp event time of the newest trained event, -1 if none
  * @param lastSnapshotEventTime event time at the last published snapshot, -1 if none

@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains each model on its events, synchronously on the stream thread, and keeps its state
  * exactly-once with a checkpoint plus a journal (docs/DESIGN.md decision 3): every input is
- * appended to the journal store; every N steps the serialised learner goes to the checkpoint store
- * and the model's journal is cleared. Both stores are logged, so at any commit the changelogs hold
- * a checkpoint and the journal of exactly the inputs consumed since. A model's learner is rebuilt
- * on its first record after a start: checkpoint, then the journal replayed through the same
- * deterministic path with outputs suppressed (they were published before).
+ * appended to the journal store (in chunks, see {@link JournalChunk}); every N steps the serialised
+ * learner goes to the checkpoint store and the model's journal is cleared. Both stores are logged,
+ * so at any commit the changelogs hold a checkpoint and the journal of exactly the inputs consumed
+ * since. A model's learner is rebuilt on its first record after a start: checkpoint, then the
+ * journal replayed through the same deterministic path with outputs suppressed (they were published
+ * before).
  *
  * <p>One instance per stream task; owns the learners of the models it sees and closes them.
  */
@@ -38,7 +39,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
   private final StreamSettings settings;
   private final Map<String, ModelRuntime> models = new HashMap<>();
   private ProcessorContext<String, LearnerOutput> context;
-  private KeyValueStore<String, byte[]> checkpoints;
+  private CheckpointStore checkpoints;
   private KeyValueStore<Bytes, byte[]> journal;
   private LearnerMetrics meters;
 
@@ -49,7 +50,11 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
   @Override
   public void init(ProcessorContext<String, LearnerOutput> context) {
     this.context = context;
-    this.checkpoints = context.getStateStore(CHECKPOINTS);
+    this.checkpoints =
+        new CheckpointStore(
+            context.getStateStore(CHECKPOINTS),
+            CheckpointStore.chunkBytes(
+                context.appConfigs().get(CheckpointStore.CHUNK_BYTES_CONFIG)));
     this.journal = context.getStateStore(JOURNAL);
     this.meters = new LearnerMetrics(settings.meters());
   }
@@ -58,7 +63,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
   public void process(Record<String, byte[]> record) {
     String model = record.key();
     ModelRuntime runtime = models.computeIfAbsent(model, this::load);
-    journal.put(JournalKeys.key(model, runtime.nextJournalSeq()), record.value());
+    journal.put(JournalKeys.key(model, runtime.journal(record.value())), runtime.journalValue());
     context
         .recordMetadata()
         .ifPresent(m -> runtime.consumed(m.topic() + "-" + m.partition(), m.offset()));
@@ -96,6 +101,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
       long encodeNanos = System.nanoTime() - started;
       context.forward(
           new Record<>(model, new LearnerOutput(LearnerOutput.Kind.SNAPSHOT, snapshot), timestamp));
+      // Under exactly-once a snapshot is visible to read_committed consumers only after the
+      // commit: ask for one now instead of waiting out the commit interval (freshness).
+      context.commit();
       m.published(
           snapshot.length,
           encodeNanos,
@@ -124,16 +132,20 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
         journal.range(JournalKeys.from(model), JournalKeys.to(model))) {
       it.forEachRemaining(entries::add);
     }
+    int replayed = 0;
     for (KeyValue<Bytes, byte[]> entry : entries) {
-      runtime.nextJournalSeq();
-      apply(model, runtime, entry.value, context.currentStreamTimeMs(), false);
+      for (byte[] input : JournalChunk.records(entry.value)) {
+        apply(model, runtime, input, context.currentStreamTimeMs(), false);
+        replayed++;
+      }
+      runtime.resumeJournalAfter(JournalKeys.seq(entry.key));
     }
     LOG.info(
         "model '{}': {} at step {}, replayed {} journaled inputs",
         model,
         checkpoint == null ? "new learner" : "restored checkpoint",
         runtime.learner().steps(),
-        entries.size());
+        replayed);
     return runtime;
   }
 

@@ -56,7 +56,7 @@ final class ModelRuntime implements AutoCloseable {
   private final ReportBuilder reports;
   private final Map<String, Long> rejected;
   private final Map<String, Long> inputOffsets;
-  private long nextJournalSeq;
+  private JournalChunk journal;
   private long newestEventTimestamp;
   private long lastSnapshotEventTime;
   private final PrequentialEvaluator quality;
@@ -74,7 +74,7 @@ final class ModelRuntime implements AutoCloseable {
     this.reports = new ReportBuilder(modelId, learner, settings.clock());
     this.rejected = new TreeMap<>(from == null ? Map.of() : from.rejected());
     this.inputOffsets = new TreeMap<>(from == null ? Map.of() : from.inputOffsets());
-    this.nextJournalSeq = from == null ? 0 : from.nextJournalSeq();
+    this.journal = newJournal(from == null ? 0 : from.nextJournalSeq());
     this.newestEventTimestamp = from == null ? -1 : from.newestEventTimestamp();
     this.lastSnapshotEventTime = from == null ? -1 : from.lastSnapshotEventTime();
     ModelSpec spec = settings.learner().model();
@@ -111,9 +111,26 @@ final class ModelRuntime implements AutoCloseable {
         modelId, settings, MultiTaskLearner.restore(settings.learner(), c.learnerState()), c);
   }
 
-  /** Takes the journal sequence number for the next event. */
-  long nextJournalSeq() {
-    return nextJournalSeq++;
+  /**
+   * Appends a consumed input to the journal's open chunk; returns the chunk's sequence number,
+   * whose entry must be written with {@link #journalValue()} before the input is applied.
+   */
+  long journal(byte[] input) {
+    return journal.append(input);
+  }
+
+  byte[] journalValue() {
+    return journal.value();
+  }
+
+  /** After replaying the journal (last entry {@code lastSeq}), new inputs go to a fresh chunk. */
+  void resumeJournalAfter(long lastSeq) {
+    journal = newJournal(Math.max(journal.nextSeq(), lastSeq + 1));
+  }
+
+  private static JournalChunk newJournal(long firstSeq) {
+    return new JournalChunk(
+        firstSeq, JournalChunk.DEFAULT_MAX_RECORDS, JournalChunk.DEFAULT_MAX_BYTES);
   }
 
   /** Records the consumed input position (for the snapshot manifest). */
@@ -211,14 +228,18 @@ final class ModelRuntime implements AutoCloseable {
     return out;
   }
 
-  /** The checkpoint bytes; only meaningful right after a step (no partly filled batch). */
+  /**
+   * The checkpoint bytes; only meaningful right after a step (no partly filled batch). The caller
+   * clears the journal with it, so inputs after it start a new chunk.
+   */
   byte[] checkpoint() {
     if (assembler.pendingCount() != 0) {
       throw new IllegalStateException("checkpoint with a partly filled batch would lose events");
     }
+    journal = newJournal(journal.nextSeq());
     return new LearnerCheckpoint(
             learner.saveState(),
-            nextJournalSeq,
+            journal.nextSeq(),
             rejected,
             newestEventTimestamp,
             lastSnapshotEventTime,

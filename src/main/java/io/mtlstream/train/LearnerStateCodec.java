@@ -39,8 +39,8 @@ public final class LearnerStateCodec {
 
   static byte[] encode(LearnerSettings settings, LearnerState state) {
     try {
-      var bytes = new ByteArrayOutputStream(state.parameters().length * 12 + 4096);
-      var out = new DataOutputStream(bytes);
+      var headOut = new ByteArrayOutputStream();
+      var out = new DataOutputStream(headOut);
       out.writeInt(MAGIC);
       out.writeShort(VERSION);
       ModelSpecCodec.write(settings.model(), out);
@@ -48,9 +48,9 @@ public final class LearnerStateCodec {
       out.writeUTF(settings.optimizer().kind().name());
       out.writeLong(settings.seed());
       state.counters().write(out);
-      writeFloats(out, state.parameters());
-      writeFloats(out, state.firstMoments());
-      writeFloats(out, state.secondMoments());
+      out.flush();
+      var tailOut = new ByteArrayOutputStream();
+      out = new DataOutputStream(tailOut);
       out.writeInt(state.segmentSteps().length);
       for (long s : state.segmentSteps()) {
         out.writeLong(s);
@@ -58,10 +58,28 @@ public final class LearnerStateCodec {
       writeBlock(out, state.labels()::writeState);
       writeBlock(out, state.balancer()::writeState);
       out.flush();
+      // The float arrays are hundreds of MB for large models: each is copied once, straight into
+      // an output array of the exact size (same bytes as DataOutputStream would write).
+      float[][] arrays = {state.parameters(), state.firstMoments(), state.secondMoments()};
+      long size = headOut.size() + tailOut.size() + 4L;
+      for (float[] a : arrays) {
+        size += 4 + 4L * a.length;
+      }
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("learner state of " + size + " bytes exceeds 2 GiB");
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
+      buf.put(headOut.toByteArray());
+      for (float[] a : arrays) {
+        buf.putInt(a.length);
+        buf.asFloatBuffer().put(a);
+        buf.position(buf.position() + 4 * a.length);
+      }
+      buf.put(tailOut.toByteArray());
       CRC32C crc = new CRC32C();
-      crc.update(bytes.toByteArray());
-      out.writeInt((int) crc.getValue());
-      return bytes.toByteArray();
+      crc.update(buf.array(), 0, buf.position());
+      buf.putInt((int) crc.getValue());
+      return buf.array();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -75,7 +93,8 @@ public final class LearnerStateCodec {
       CRC32C crc = new CRC32C();
       crc.update(data, 0, data.length - 4);
       int stored = ByteBuffer.wrap(data, data.length - 4, 4).getInt();
-      var in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 4));
+      var source = new PositionedInput(data, data.length - 4);
+      var in = new DataInputStream(source);
       if (in.readInt() != MAGIC) {
         throw new IOException("not an mtlstream learner state (bad magic)");
       }
@@ -113,9 +132,9 @@ public final class LearnerStateCodec {
       }
       in.readLong(); // seed: informational; parameters already carry its effect
       LearnerCounters counters = LearnerCounters.read(in, spec.taskCount());
-      float[] parameters = readFloats(in);
-      float[] first = readFloats(in);
-      float[] second = readFloats(in);
+      float[] parameters = readFloats(in, source);
+      float[] first = readFloats(in, source);
+      float[] second = readFloats(in, source);
       long[] segmentSteps = new long[in.readInt()];
       for (int i = 0; i < segmentSteps.length; i++) {
         segmentSteps[i] = in.readLong();
@@ -162,20 +181,38 @@ public final class LearnerStateCodec {
     return new DataInputStream(new ByteArrayInputStream(block));
   }
 
-  private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
-    out.writeInt(values.length);
-    ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.BIG_ENDIAN);
-    buf.asFloatBuffer().put(values);
-    out.write(buf.array());
+  /** Reads an int count and that many floats without an intermediate copy of the bytes. */
+  private static float[] readFloats(DataInputStream in, PositionedInput source) throws IOException {
+    int n = in.readInt();
+    int bytes = Math.multiplyExact(n, 4);
+    if (bytes > source.available()) {
+      throw new IOException("learner state truncated: " + n + " floats announced");
+    }
+    float[] values = new float[n];
+    ByteBuffer.wrap(source.array(), source.position(), bytes)
+        .order(ByteOrder.BIG_ENDIAN)
+        .asFloatBuffer()
+        .get(values);
+    in.skipNBytes(bytes);
+    return values;
   }
 
-  private static float[] readFloats(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    byte[] raw = new byte[Math.multiplyExact(n, 4)];
-    in.readFully(raw);
-    float[] values = new float[n];
-    ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(values);
-    return values;
+  /**
+   * A byte-array stream that tells its position; {@link DataInputStream} reads ahead nothing, so
+   * this is also the position of the data stream on top of it.
+   */
+  private static final class PositionedInput extends ByteArrayInputStream {
+    PositionedInput(byte[] data, int length) {
+      super(data, 0, length);
+    }
+
+    int position() {
+      return pos;
+    }
+
+    byte[] array() {
+      return buf;
+    }
   }
 
   /** The model spec's binary form, shared with the snapshot format. */
