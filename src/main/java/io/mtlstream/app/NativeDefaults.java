@@ -12,9 +12,8 @@ final class NativeDefaults {
   static void apply() {
     setDefault("ai.djl.offline", "true");
     setDefault("OPT_OUT_TRACKING", "true");
-    setDefault(
-        "ai.djl.pytorch.num_threads",
-        String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors())));
+    // The intra-op thread count is each command's choice (threads()); defaulting it here would turn
+    // that choice into a no-op.
     setDefault("ai.djl.pytorch.num_interop_threads", "1");
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");

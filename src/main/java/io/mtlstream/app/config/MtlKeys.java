@@ -87,8 +87,8 @@ public final class MtlKeys {
   public static final ConfigKey SNAPSHOT_EVERY_MS =
       new ConfigKey(
           "mtl.snapshot.every.ms",
-          "0",
-          "Also snapshot when event time advanced this much (0 = off).");
+          "1000",
+          "Also snapshot when event time advanced this much (0 = off): bounds freshness at any rate.");
   public static final ConfigKey CHECKPOINT_EVERY =
       new ConfigKey(
           "mtl.checkpoint.every.steps",

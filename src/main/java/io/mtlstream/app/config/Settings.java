@@ -188,6 +188,11 @@ public final class Settings {
     // Wait briefly for every task topic to have data, so events of different tasks are merged in
     // timestamp order and mini-batches mix tasks instead of taking whole fetches of one task.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 100L);
+    // An exactly-once commit (flush stores, end the transaction) measured as a third of a stream
+    // thread's time at the 100 ms EOS default. Commit less often; the learner asks for a commit
+    // right after publishing a snapshot, so snapshots still become visible at once, and the
+    // decode stage's output waits at most this long before the learner may read it.
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500L);
     p.putAll(c.kafka());
     return p;
   }
