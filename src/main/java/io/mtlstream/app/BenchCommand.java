@@ -18,6 +18,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchStepCommand.class,
       BenchDecodeCommand.class,
+      BenchPipelineCommand.class,
+      BenchFreshnessCommand.class,
+      BenchSoakCommand.class,
+      BenchStateCommand.class
     })
 final class BenchCommand implements Runnable {
 

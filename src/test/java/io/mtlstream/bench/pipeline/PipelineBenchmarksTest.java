@@ -1,0 +1,98 @@
+package io.mtlstream.bench.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mtlstream.app.config.MtlKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Smoke runs of the three pipeline benchmarks against the embedded broker, seconds each. */
+class PipelineBenchmarksTest {
+
+  private static final PipelineWorkload TOY = PipelineWorkload.toy(1, 100);
+
+  @Test
+  void shouldMeasureEndToEndAndInProcessThroughputSideBySide() throws Exception {
+    try (PipelineRig rig =
+        new PipelineRig(TOY, Map.of(MtlKeys.BATCH_SIZE.key(), "100"), Map.of())) {
+      PipelineThroughput.Result r =
+          PipelineThroughput.run(
+              rig,
+              new PipelineThroughput.Options(
+                  3000,
+                  List.of("exactly_once_v2"),
+                  Duration.ofSeconds(90),
+                  Duration.ofSeconds(20),
+                  5,
+                  3,
+                  5,
+                  0));
+
+      assertThat(r.preloaded()).isEqualTo(3000);
+      LearnerRun run = r.runs().get(0);
+      // The window opens after the first step: every later full batch is trained in it.
+      assertThat(run.events()).isEqualTo(2900);
+      assertThat(run.eventsPerSecond()).isPositive();
+      assertThat(run.stepSeconds()).isPositive().isLessThanOrEqualTo(run.seconds() * 1.05);
+      assertThat(run.stackSamples()).isNotEmpty();
+      assertThat(r.inProcessBefore().eventsPerSecond()).isPositive();
+      assertThat(r.inProcessAfter().eventsPerSecond()).isPositive();
+      assertThat(r.ratio(run)).isBetween(0.0, 10.0).isPositive();
+    }
+  }
+
+  @Test
+  void shouldMatchEventsToTheFirstVisibleSnapshotThatIncludesThem() throws Exception {
+    Map<String, String> settings =
+        Map.of(MtlKeys.BATCH_SIZE.key(), "100", MtlKeys.SNAPSHOT_EVERY.key(), "5");
+    try (PipelineRig rig = new PipelineRig(TOY, settings, Map.of())) {
+      SnapshotFreshness.Result r =
+          SnapshotFreshness.run(
+              rig,
+              rig.config("freshness", Map.of()),
+              new SnapshotFreshness.Options(
+                  600,
+                  Duration.ofSeconds(6),
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(30),
+                  Duration.ofSeconds(2)),
+              (t, sent, trained, snapshots) -> {});
+
+      FreshnessCalculator.Result f = r.freshness();
+      assertThat(f.snapshots()).isGreaterThanOrEqualTo(1);
+      assertThat(r.published()).isEqualTo(f.snapshots());
+      assertThat(f.included()).isPositive();
+      assertThat(f.freshness().at(50)).isPositive().isLessThanOrEqualTo(f.freshness().at(99));
+      assertThat(f.freshness().at(99)).isLessThanOrEqualTo(f.freshness().max());
+      assertThat(f.included() + f.notIncluded() + f.warmupExcluded()).isEqualTo(r.sent());
+    }
+  }
+
+  @Test
+  void shouldSampleMemoryAndStepTimeDuringASoak() throws Exception {
+    try (PipelineRig rig =
+        new PipelineRig(TOY, Map.of(MtlKeys.BATCH_SIZE.key(), "100"), SoakRun.BROKER_RETENTION)) {
+      List<SoakSample> live = new ArrayList<>();
+      List<SoakSample> samples =
+          SoakRun.run(
+              rig,
+              rig.config("soak", Map.of()),
+              500,
+              Duration.ofSeconds(12),
+              Duration.ofSeconds(2),
+              live::add);
+
+      assertThat(samples).hasSize(6).isEqualTo(live);
+      assertThat(samples).allSatisfy(s -> assertThat(s.rssBytes()).isPositive());
+      assertThat(samples.get(5).steps()).isGreaterThan(samples.get(1).steps());
+      assertThat(samples.get(5).liveArrays()).isPositive();
+      assertThat(samples.get(5).sent()).isGreaterThan(1000);
+      SoakSummary summary = SoakSummary.of(samples);
+      assertThat(summary.warmupSamples()).isEqualTo(2);
+      assertThat(summary.rssGrowthPercent()).isFinite();
+    }
+  }
+}
