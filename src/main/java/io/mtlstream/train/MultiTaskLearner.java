@@ -9,6 +9,7 @@ import io.mtlstream.train.balance.LossBalancer;
 import io.mtlstream.train.nn.Devices;
 import io.mtlstream.train.nn.FusedOptimizer;
 import io.mtlstream.train.nn.SharedBottomNetwork;
+import io.mtlstream.train.nn.StagingBuffer;
 import io.mtlstream.train.nn.TaskLosses;
 import io.mtlstream.train.nn.TrainingStep;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ public final class MultiTaskLearner implements AutoCloseable {
   private final LossBalancer balancer;
   private final LabelStatistics labels;
   private final LearnerCounters counters;
+  private final StagingBuffer evaluationStaging = new StagingBuffer();
 
   MultiTaskLearner(LearnerSettings settings, LearnerState state) {
     this.settings = settings;
@@ -147,7 +149,8 @@ public final class MultiTaskLearner implements AutoCloseable {
     NDArray flat = network.parameters();
     try (NDManager scope = manager.newSubManager()) {
       flat.tempAttach(scope);
-      NDArray x = scope.create(features, new Shape(rows, spec.inputs()));
+      evaluationStaging.begin(features.length);
+      NDArray x = evaluationStaging.array(scope, features, new Shape(rows, spec.inputs()));
       NDArray out = network.forwardTower(task, network.forwardTrunk(x, null).representation());
       TaskSpec t = spec.task(task);
       if (labelValues == null) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import io.mtlstream.train.nn.Devices;
 import io.mtlstream.train.nn.ParameterLayout;
+import io.mtlstream.train.nn.StagingBuffer;
 import io.mtlstream.train.nn.TaskLosses;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class SnapshotModel implements AutoCloseable {
   private final List<Dense> trunk;
   private final List<List<Dense>> towers;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final ThreadLocal<StagingBuffer> staging = ThreadLocal.withInitial(StagingBuffer::new);
   private boolean closed;
 
   private SnapshotModel(ModelSpec spec, FloatBuffer parameters, String device) {
@@ -90,6 +92,16 @@ public final class SnapshotModel implements AutoCloseable {
   }
 
   /**
+   * The request's features on this thread's staging buffer: a fresh direct buffer per request would
+   * hold native memory until a garbage collection (see {@link StagingBuffer}).
+   */
+  private NDArray staged(NDManager scope, float[] features, int rows) {
+    StagingBuffer buffer = staging.get();
+    buffer.begin(features.length);
+    return buffer.array(scope, features, new Shape(rows, spec.inputs()));
+  }
+
+  /**
    * Serving outputs of one task for {@code rows} events, as {@link MultiTaskLearner#predict}:
    * values for regression, P(y = 1) for binary, class probabilities for multiclass; row-major,
    * {@code rows × outputs}.
@@ -105,7 +117,7 @@ public final class SnapshotModel implements AutoCloseable {
     checkShape(features, rows);
     lock.readLock().lock();
     try (NDManager scope = openScope()) {
-      NDArray representation = forwardTrunk(scope.create(features, new Shape(rows, spec.inputs())));
+      NDArray representation = forwardTrunk(staged(scope, features, rows));
       return output(task, representation);
     } finally {
       lock.readLock().unlock();
@@ -120,7 +132,7 @@ public final class SnapshotModel implements AutoCloseable {
     checkShape(features, rows);
     lock.readLock().lock();
     try (NDManager scope = openScope()) {
-      NDArray representation = forwardTrunk(scope.create(features, new Shape(rows, spec.inputs())));
+      NDArray representation = forwardTrunk(staged(scope, features, rows));
       float[][] out = new float[spec.taskCount()][];
       for (int t = 0; t < out.length; t++) {
         out[t] = output(t, representation);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.mtlstream.train.TaskSpec;
+import io.mtlstream.train.TaskType;
 
 /**
  * Task losses and output transforms, by task type. Every loss is a mean over the task's rows, so a
@@ -19,11 +20,27 @@ public final class TaskLosses {
    * one-hot rows for multiclass (class indices are validated here: a bad index is a bug upstream).
    */
   public static NDArray labels(NDManager manager, TaskSpec task, float[] labels, int rows) {
+    StagingBuffer own = new StagingBuffer();
+    own.begin(stagedFloats(task, rows));
+    return stageLabels(own, manager, task, labels, rows);
+  }
+
+  /** Floats {@link #stageLabels} needs for a task's rows. */
+  public static long stagedFloats(TaskSpec task, int rows) {
+    return (long) rows * (task.type() == TaskType.BINARY ? 1 : task.outputs());
+  }
+
+  /**
+   * The label tensor on the next slice of {@code staging}, which the caller began with room for it
+   * (see {@link #stagedFloats}).
+   */
+  public static NDArray stageLabels(
+      StagingBuffer staging, NDManager manager, TaskSpec task, float[] labels, int rows) {
     return switch (task.type()) {
-      case REGRESSION -> manager.create(labels, new Shape(rows, task.outputs()));
-      case BINARY -> manager.create(labels, new Shape(rows, 1));
+      case REGRESSION -> staging.array(manager, labels, new Shape(rows, task.outputs()));
+      case BINARY -> staging.array(manager, labels, new Shape(rows, 1));
       case MULTICLASS ->
-          manager.create(oneHot(labels, task.outputs()), new Shape(rows, task.outputs()));
+          staging.array(manager, oneHot(labels, task.outputs()), new Shape(rows, task.outputs()));
     };
   }
 

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import io.mtlstream.train.MiniBatch;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.TaskRows;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -77,6 +78,7 @@ public final class TrainingStep {
   private final NDManager root;
   private final double clipNorm;
   private final NDIndex sharedWeightRange;
+  private final StagingBuffer staging = new StagingBuffer();
 
   public TrainingStep(
       SharedBottomNetwork network, FusedOptimizer optimizer, NDManager root, double clipNorm) {
@@ -109,7 +111,8 @@ public final class TrainingStep {
     try (NDManager step = root.newSubManager()) {
       flat.tempAttach(step);
       int rows = batch.rows();
-      NDArray x = step.create(features(batch, spec.inputs()), new Shape(rows, spec.inputs()));
+      staging.begin(stagedFloats(batch));
+      NDArray x = staging.array(step, new Shape(rows, spec.inputs()), f -> features(batch, f));
       double[] losses = nan(tasks);
       double[] norms = nan(tasks);
       NDList outputs = new NDList();
@@ -253,7 +256,7 @@ public final class TrainingStep {
 
   private NDArray taskLoss(NDManager step, TaskRows rows, NDArray out) {
     var task = network.spec().task(rows.task());
-    NDArray labels = TaskLosses.labels(step, task, rows.labelsView(), rows.rows());
+    NDArray labels = TaskLosses.stageLabels(staging, step, task, rows.labelsView(), rows.rows());
     return TaskLosses.loss(task, out, labels);
   }
 
@@ -276,15 +279,19 @@ public final class TrainingStep {
     return active;
   }
 
-  private static float[] features(MiniBatch batch, int inputs) {
-    float[] all = new float[batch.rows() * inputs];
-    int offset = 0;
+  private static void features(MiniBatch batch, FloatBuffer into) {
     for (TaskRows rows : batch.blocks()) {
-      float[] f = rows.featuresView();
-      System.arraycopy(f, 0, all, offset, f.length);
-      offset += f.length;
+      into.put(rows.featuresView());
     }
-    return all;
+  }
+
+  /** Features once, labels twice: the naive norm method computes every task's loss twice. */
+  private long stagedFloats(MiniBatch batch) {
+    long floats = (long) batch.rows() * network.spec().inputs();
+    for (TaskRows rows : batch.blocks()) {
+      floats += 2 * TaskLosses.stagedFloats(network.spec().task(rows.task()), rows.rows());
+    }
+    return floats;
   }
 
   private static NDIndex rowRange(long start, int rows) {
