@@ -89,6 +89,7 @@ public final class LearnerApp implements AutoCloseable {
               .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     bindProcessMeters();
+    binders.add(NativeHeapTrim.start(Duration.ofMillis(config.getLong(MtlKeys.NATIVE_TRIM_MS))));
     this.endpoint = startEndpoint(config);
   }
 

@@ -11,6 +11,7 @@ import io.mtlstream.serve.SnapshotSubscriber;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -125,18 +126,22 @@ public final class ServeCommand implements Callable<Integer> {
       models.optAllModels();
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    NativeHeapTrim trim =
+        NativeHeapTrim.start(Duration.ofMillis(cfg.getLong(MtlKeys.NATIVE_TRIM_MS)));
     SnapshotSubscriber subscriber = models.build();
     ServeServer server;
     try {
       server = server(subscriber, registry);
     } catch (RuntimeException e) {
       subscriber.close();
+      trim.close();
       throw e;
     }
     Runnable stop =
         () -> {
           server.close();
           subscriber.close();
+          trim.close();
           stopped.countDown();
         };
     try {

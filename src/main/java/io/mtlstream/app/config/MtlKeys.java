@@ -115,6 +115,12 @@ public final class MtlKeys {
           "mtl.metrics.port",
           "9400",
           "Port of the learner's Prometheus endpoint (/metrics, /health); 0 turns it off.");
+  public static final ConfigKey NATIVE_TRIM_MS =
+      new ConfigKey(
+          "mtl.native.trim.ms",
+          "5000",
+          "Return freed native (malloc) memory to the OS this often (0 = off; skipped when the JVM"
+              + " runs with -XX:TrimNativeHeapInterval).");
   public static final ConfigKey METRICS_HOST =
       new ConfigKey(
           "mtl.metrics.host",
@@ -165,7 +171,8 @@ public final class MtlKeys {
           GATE_TOLERANCE,
           GATE_MAX_HOLDS,
           METRICS_PORT,
-          METRICS_HOST);
+          METRICS_HOST,
+          NATIVE_TRIM_MS);
 
   private MtlKeys() {}
 
