@@ -1,8 +1,10 @@
 package io.mtlstream.app;
 
+import ai.djl.Device;
 import io.mtlstream.bench.MatmulPeak;
 import io.mtlstream.bench.PyTorchReference;
 import io.mtlstream.bench.StepBenchmark;
+import io.mtlstream.train.nn.Devices;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +43,12 @@ final class BenchStepCommand implements Callable<Integer> {
   int warmup;
 
   @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description = "cpu, gpu, gpu:N or auto, as mtl.device (default ${DEFAULT-VALUE})")
+  String device;
+
+  @Option(
       names = "--pytorch",
       defaultValue = "auto",
       description = "PyTorch reference rows: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
@@ -58,10 +66,13 @@ final class BenchStepCommand implements Callable<Integer> {
   public Integer call() {
     NativeDefaults.threads(true);
     String threads = System.getProperty("ai.djl.pytorch.num_threads");
-    double peak = MatmulPeak.gflops(2048, 7);
+    Device selected = Devices.select(device);
+    double peak = MatmulPeak.gflops(2048, 7, selected);
     System.out.printf(
         Locale.ROOT,
-        "threads %s, rounds %d × %d steps, medians; fp32 matmul peak (2048²) %.1f GFLOP/s%n",
+        "device %s, threads %s, rounds %d × %d steps, medians; fp32 matmul peak (2048²) %.1f"
+            + " GFLOP/s%n",
+        selected,
         threads,
         rounds,
         burst,
@@ -90,7 +101,10 @@ final class BenchStepCommand implements Callable<Integer> {
         "% peak");
     for (int batch : batches) {
       StepBenchmark.Config config =
-          StepBenchmark.Config.reference().withBatch(batch).withRounds(warmup, rounds, burst);
+          StepBenchmark.Config.reference()
+              .withBatch(batch)
+              .withRounds(warmup, rounds, burst)
+              .withDevice(device);
       Map<String, StepBenchmark.Timing> t = StepBenchmark.run(config, StepBenchmark.STANDARD);
       double equal = t.get("equal").msPerStep();
       for (StepBenchmark.Timing timing : t.values()) {

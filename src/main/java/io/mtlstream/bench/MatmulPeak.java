@@ -1,5 +1,6 @@
 package io.mtlstream.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -14,7 +15,12 @@ public final class MatmulPeak {
   private MatmulPeak() {}
 
   public static double gflops(int n, int runs) {
-    try (NDManager m = NDManager.newBaseManager()) {
+    return gflops(n, runs, Device.cpu());
+  }
+
+  /** The same on {@code device} (a GPU's peak where one is selected). */
+  public static double gflops(int n, int runs, Device device) {
+    try (NDManager m = NDManager.newBaseManager(device)) {
       NDArray a = m.randomUniform(-1, 1, new Shape(n, n));
       NDArray b = m.randomUniform(-1, 1, new Shape(n, n));
       for (int i = 0; i < 2; i++) {

@@ -34,21 +34,35 @@ public final class StepBenchmark {
    * @param tasks task count (cycling regression, binary, 5-class multiclass)
    * @param tower tower width per task
    * @param batch events per step, split evenly over tasks
+   * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}, as {@code mtl.device}
    */
   public record Config(
-      int inputs, int[] trunk, int tasks, int tower, int batch, int warmup, int rounds, int burst) {
+      int inputs,
+      int[] trunk,
+      int tasks,
+      int tower,
+      int batch,
+      int warmup,
+      int rounds,
+      int burst,
+      String device) {
 
     /** DESIGN's reference model: input 64, trunk 256-256, 3 tasks, towers 64, batch 256. */
     public static Config reference() {
-      return new Config(64, new int[] {256, 256}, 3, 64, 256, 50, 15, 20);
+      return new Config(64, new int[] {256, 256}, 3, 64, 256, 50, 15, 20, "cpu");
     }
 
     public Config withBatch(int value) {
-      return new Config(inputs, trunk, tasks, tower, value, warmup, rounds, burst);
+      return new Config(inputs, trunk, tasks, tower, value, warmup, rounds, burst, device);
+    }
+
+    public Config withDevice(String value) {
+      return new Config(inputs, trunk, tasks, tower, batch, warmup, rounds, burst, value);
     }
 
     public Config withRounds(int warmupSteps, int roundCount, int burstSteps) {
-      return new Config(inputs, trunk, tasks, tower, batch, warmupSteps, roundCount, burstSteps);
+      return new Config(
+          inputs, trunk, tasks, tower, batch, warmupSteps, roundCount, burstSteps, device);
     }
 
     ModelSpec model() {
@@ -82,6 +96,7 @@ public final class StepBenchmark {
         learners.add(
             MultiTaskLearner.create(
                 LearnerSettings.defaults(spec)
+                    .withDevice(config.device())
                     .withBalancer(v.balancer())
                     .withNormMethod(v.normMethod())));
       }
