@@ -10,8 +10,8 @@ import java.util.Properties;
  */
 final class BrokerSettings {
 
-  /** Largest record batch the broker accepts: learner snapshots can be tens of MiB. */
-  static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /** Largest record batch the broker accepts: a snapshot of a 100 MB model is one record. */
+  static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
   static final String HOST = "127.0.0.1";
 
@@ -61,6 +61,8 @@ final class BrokerSettings {
     // size to be at least the message size.
     p.setProperty("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
     p.setProperty("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+    // A produce request carrying such a record exceeds the 100 MiB request default.
+    p.setProperty("socket.request.max.bytes", Integer.toString(2 * MAX_MESSAGE_BYTES));
     // The cleaner allocates its dedupe buffer up front (128 MiB by default); a local broker
     // compacts few keys, and 16 MiB still indexes ~700k keys per pass.
     p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));

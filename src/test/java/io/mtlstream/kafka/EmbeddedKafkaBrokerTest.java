@@ -84,7 +84,7 @@ class EmbeddedKafkaBrokerTest {
     Config config = admin.describeConfigs(List.of(snapshots)).all().get().get(snapshots);
     assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
     assertThat(config.get("max.message.bytes").value())
-        .isEqualTo(Integer.toString(64 * 1024 * 1024));
+        .isEqualTo(Integer.toString(256 * 1024 * 1024));
   }
 
   @Test

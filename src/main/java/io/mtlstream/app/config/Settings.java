@@ -32,7 +32,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class Settings {
 
-  private static final int LARGE = 64 << 20;
+  private static final int LARGE = 256 << 20;
 
   private Settings() {}
 
