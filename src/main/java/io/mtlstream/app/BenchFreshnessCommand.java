@@ -8,11 +8,11 @@ import io.mtlstream.bench.pipeline.PipelineRig;
 import io.mtlstream.bench.pipeline.PipelineWorkload;
 import io.mtlstream.bench.pipeline.SnapshotFreshness;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mtlstream bench freshness}: event appended → first visible snapshot including it. */
@@ -26,17 +26,7 @@ import picocli.CommandLine.Option;
             + " the defaults, or --set mtl.snapshot.every.steps=N / mtl.snapshot.every.ms=M.")
 final class BenchFreshnessCommand implements Callable<Integer> {
 
-  @Option(names = "--model", defaultValue = "toy", description = "toy or reference")
-  String model;
-
-  @Option(names = "--sigmas", split = ",", defaultValue = "1,100", description = "toy scales")
-  double[] sigmas;
-
-  @Option(names = "--batch", description = "events per step (toy 100, reference 256)")
-  Integer batch;
-
-  @Option(names = "--balancer", defaultValue = "gradnorm")
-  String balancer;
+  @Mixin BenchRuns run = new BenchRuns();
 
   @Option(names = "--rate", defaultValue = "1000", description = "events per second")
   double rate;
@@ -49,22 +39,11 @@ final class BenchFreshnessCommand implements Callable<Integer> {
       description = "events of the feed's first seconds are left out (default: min(10, 20%))")
   Double warmupSeconds;
 
-  @Option(names = "--threads", description = "PyTorch intra-op threads (default: cores - 1)")
-  Integer threads;
-
-  @Option(names = "--set", description = "extra KEY=VALUE learner settings (repeatable)")
-  Map<String, String> extra = Map.of();
-
   @Override
   public Integer call() throws Exception {
-    BenchRuns.threads(threads);
-    PipelineWorkload workload = BenchRuns.workload(model, sigmas);
-    Map<String, String> s = new HashMap<>();
-    s.put(
-        MtlKeys.BATCH_SIZE.key(),
-        Integer.toString(batch != null ? batch : workload.defaultBatch()));
-    s.put(MtlKeys.BALANCER.key(), balancer);
-    s.putAll(extra);
+    run.applyThreads();
+    PipelineWorkload workload = run.workload();
+    Map<String, String> s = run.settings(workload);
     double warmup = warmupSeconds != null ? warmupSeconds : Math.min(10, seconds / 5.0);
     try (PipelineRig rig = new PipelineRig(workload, s, Map.of())) {
       MtlConfig config = rig.config("freshness", Map.of());
@@ -76,7 +55,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
               + "feed      %.0f events/s for %d s; the first %.1f s are warm-up%n",
           workload,
           config.getInt(MtlKeys.BATCH_SIZE),
-          balancer,
+          run.balancer,
           System.getProperty("ai.djl.pytorch.num_threads"),
           config.get(MtlKeys.SNAPSHOT_EVERY),
           config.get(MtlKeys.SNAPSHOT_EVERY_MS),

@@ -1,6 +1,5 @@
 package io.mtlstream.app;
 
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.bench.pipeline.InProcessSteps;
 import io.mtlstream.bench.pipeline.LearnerRun;
 import io.mtlstream.bench.pipeline.PipelineRig;
@@ -8,12 +7,12 @@ import io.mtlstream.bench.pipeline.PipelineThroughput;
 import io.mtlstream.bench.pipeline.PipelineWorkload;
 import io.mtlstream.bench.pipeline.ThreadCpu;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,20 +29,10 @@ import picocli.CommandLine.Option;
             + " both rates, their ratio and where the stream thread spent its time.")
 final class BenchPipelineCommand implements Callable<Integer> {
 
-  @Option(names = "--model", defaultValue = "toy", description = "toy or reference")
-  String model;
-
-  @Option(names = "--sigmas", split = ",", defaultValue = "1,100", description = "toy scales")
-  double[] sigmas;
+  @Mixin BenchRuns run = new BenchRuns();
 
   @Option(names = "--events", defaultValue = "200000", description = "backlog to pre-load")
   long events;
-
-  @Option(names = "--batch", description = "events per step (toy 100, reference 256)")
-  Integer batch;
-
-  @Option(names = "--balancer", defaultValue = "gradnorm")
-  String balancer;
 
   @Option(
       names = "--guarantee",
@@ -51,9 +40,6 @@ final class BenchPipelineCommand implements Callable<Integer> {
       defaultValue = "exactly_once_v2",
       description = "processing guarantees to run, e.g. exactly_once_v2,at_least_once")
   List<String> guarantees;
-
-  @Option(names = "--threads", description = "PyTorch intra-op threads (default: cores - 1)")
-  Integer threads;
 
   @Option(
       names = "--warmup-fraction",
@@ -70,18 +56,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--timeout-seconds", defaultValue = "900", description = "per learner run")
   long timeoutSeconds;
 
-  @Option(names = "--set", description = "extra KEY=VALUE learner settings (repeatable)")
-  Map<String, String> extra = Map.of();
-
   @Override
   public Integer call() throws Exception {
-    BenchRuns.threads(threads);
-    PipelineWorkload workload = BenchRuns.workload(model, sigmas);
-    int b = batch != null ? batch : workload.defaultBatch();
-    Map<String, String> s = new HashMap<>();
-    s.put(MtlKeys.BATCH_SIZE.key(), Integer.toString(b));
-    s.put(MtlKeys.BALANCER.key(), balancer);
-    s.putAll(extra);
+    run.applyThreads();
+    PipelineWorkload workload = run.workload();
+    int b = run.batch(workload);
+    Map<String, String> s = run.settings(workload);
     try (PipelineRig rig = new PipelineRig(workload, s, Map.of())) {
       System.out.printf(
           Locale.ROOT,
@@ -89,7 +69,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
           rig.bootstrapServers(),
           workload,
           b,
-          balancer,
+          run.balancer,
           System.getProperty("ai.djl.pytorch.num_threads"));
       PipelineThroughput.Result r =
           PipelineThroughput.run(

@@ -11,12 +11,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mtlstream bench soak}: memory and step time of the whole pipeline over a long run. */
@@ -29,17 +29,7 @@ import picocli.CommandLine.Option;
             + " step time stays within ±15% after the warm-up (first 20% of the samples).")
 final class BenchSoakCommand implements Callable<Integer> {
 
-  @Option(names = "--model", defaultValue = "toy", description = "toy or reference")
-  String model;
-
-  @Option(names = "--sigmas", split = ",", defaultValue = "1,100", description = "toy scales")
-  double[] sigmas;
-
-  @Option(names = "--batch", description = "events per step (toy 100, reference 256)")
-  Integer batch;
-
-  @Option(names = "--balancer", defaultValue = "gradnorm")
-  String balancer;
+  @Mixin BenchRuns run = new BenchRuns();
 
   @Option(names = "--minutes", defaultValue = "30")
   double minutes;
@@ -53,22 +43,11 @@ final class BenchSoakCommand implements Callable<Integer> {
   @Option(names = "--csv", description = "write the samples to this CSV file")
   Path csv;
 
-  @Option(names = "--threads", description = "PyTorch intra-op threads (default: cores - 1)")
-  Integer threads;
-
-  @Option(names = "--set", description = "extra KEY=VALUE learner settings (repeatable)")
-  Map<String, String> extra = Map.of();
-
   @Override
   public Integer call() throws Exception {
-    BenchRuns.threads(threads);
-    PipelineWorkload workload = BenchRuns.workload(model, sigmas);
-    Map<String, String> s = new HashMap<>();
-    s.put(
-        MtlKeys.BATCH_SIZE.key(),
-        Integer.toString(batch != null ? batch : workload.defaultBatch()));
-    s.put(MtlKeys.BALANCER.key(), balancer);
-    s.putAll(extra);
+    run.applyThreads();
+    PipelineWorkload workload = run.workload();
+    Map<String, String> s = run.settings(workload);
     try (PipelineRig rig = new PipelineRig(workload, s, SoakRun.BROKER_RETENTION)) {
       MtlConfig config = rig.config("soak", Map.of());
       System.out.printf(

@@ -3,7 +3,6 @@ package io.mtlstream.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mtlstream.snapshot.Snapshot;
-import io.mtlstream.snapshot.SnapshotCodec;
 import io.mtlstream.train.MultiTaskLearner;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +15,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,10 +39,10 @@ class ChunkedCheckpointTopologyTest {
         new TopologyTestDriver(LearnerTopology.build(settings), props(stateDir.resolve("a")))) {
       pipe(driver, first, 0);
       KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS);
-      stored = entries(store);
+      stored = TestStreams.entries(store);
       checkpoint = new CheckpointStore(store, CHUNK).get("default");
       pipe(driver, later, 60);
-      original = lastSnapshot(driver, settings);
+      original = TestStreams.lastSnapshot(driver, settings);
     }
 
     byte[] state = LearnerCheckpoint.decode(checkpoint).learnerState();
@@ -62,10 +59,11 @@ class ChunkedCheckpointTopologyTest {
       KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS);
       stored.forEach(kv -> store.put(kv.key, kv.value));
       pipe(driver, later, 60);
-      Snapshot resumed = lastSnapshot(driver, settings);
+      Snapshot resumed = TestStreams.lastSnapshot(driver, settings);
 
       assertThat(resumed.manifest().step()).isEqualTo(7).isEqualTo(original.manifest().step());
-      assertThat(bits(resumed.parameters())).isEqualTo(bits(original.parameters()));
+      assertThat(TestStreams.bits(resumed.parameters()))
+          .isEqualTo(TestStreams.bits(original.parameters()));
     }
   }
 
@@ -93,27 +91,5 @@ class ChunkedCheckpointTopologyTest {
     for (int i = 0; i < events.size(); i++) {
       in.get(TASKS[i % 3]).pipeInput(null, events.get(i), firstTs + i);
     }
-  }
-
-  private static Snapshot lastSnapshot(TopologyTestDriver driver, StreamSettings settings) {
-    List<TestRecord<String, byte[]>> snapshots =
-        LearnerTopologyTest.output(driver, settings.snapshotsTopic());
-    return SnapshotCodec.decode(snapshots.get(snapshots.size() - 1).value());
-  }
-
-  private static List<KeyValue<Bytes, byte[]>> entries(KeyValueStore<Bytes, byte[]> store) {
-    List<KeyValue<Bytes, byte[]>> out = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-      it.forEachRemaining(out::add);
-    }
-    return out;
-  }
-
-  private static int[] bits(float[] values) {
-    int[] out = new int[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = Float.floatToRawIntBits(values[i]);
-    }
-    return out;
   }
 }

@@ -3,7 +3,6 @@ package io.mtlstream.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mtlstream.snapshot.Snapshot;
-import io.mtlstream.snapshot.SnapshotCodec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +14,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,15 +36,15 @@ class JournalReplayTopologyTest {
     Snapshot uninterrupted;
     try (TopologyTestDriver driver = driver(settings, dir.resolve("whole"))) {
       pipe(driver, events, 0, events.size());
-      uninterrupted = lastSnapshot(driver, settings);
+      uninterrupted = TestStreams.lastSnapshot(driver, settings);
     }
 
     List<KeyValue<Object, byte[]>> checkpoints;
     List<KeyValue<Bytes, byte[]>> journal;
     try (TopologyTestDriver driver = driver(settings, dir.resolve("before"))) {
       pipe(driver, events, 0, cut);
-      checkpoints = entries(driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS));
-      journal = entries(driver.getKeyValueStore(LearnerProcessor.JOURNAL));
+      checkpoints = TestStreams.entries(driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS));
+      journal = TestStreams.entries(driver.getKeyValueStore(LearnerProcessor.JOURNAL));
     }
     int journaled = journal.stream().mapToInt(kv -> JournalChunk.records(kv.value).size()).sum();
     assertThat(journal).hasSizeGreaterThan(2);
@@ -59,15 +56,19 @@ class JournalReplayTopologyTest {
       checkpoints.forEach(kv -> c.put(kv.key, kv.value));
       journal.forEach(kv -> j.put(kv.key, kv.value));
       pipe(driver, events, cut, events.size());
-      Snapshot resumed = lastSnapshot(driver, settings);
+      Snapshot resumed = TestStreams.lastSnapshot(driver, settings);
 
       assertThat(resumed.manifest().step()).isEqualTo(uninterrupted.manifest().step());
       assertThat(resumed.manifest().trainedEvents())
           .isEqualTo(uninterrupted.manifest().trainedEvents());
-      assertThat(bits(resumed.parameters())).isEqualTo(bits(uninterrupted.parameters()));
+      assertThat(TestStreams.bits(resumed.parameters()))
+          .isEqualTo(TestStreams.bits(uninterrupted.parameters()));
       // the journal after the restart holds exactly the inputs since the last checkpoint
       int since = events.size() - 360; // checkpoints at 120, 240 and 360 events
-      int held = entries(j).stream().mapToInt(kv -> JournalChunk.records(kv.value).size()).sum();
+      int held =
+          TestStreams.entries(j).stream()
+              .mapToInt(kv -> JournalChunk.records(kv.value).size())
+              .sum();
       assertThat(held).isEqualTo(since);
     }
   }
@@ -94,27 +95,5 @@ class JournalReplayTopologyTest {
     for (int i = from; i < to; i++) {
       in.get(TASKS[i % 3]).pipeInput(null, events.get(i), i);
     }
-  }
-
-  private static Snapshot lastSnapshot(TopologyTestDriver driver, StreamSettings settings) {
-    List<TestRecord<String, byte[]>> snapshots =
-        LearnerTopologyTest.output(driver, settings.snapshotsTopic());
-    return SnapshotCodec.decode(snapshots.get(snapshots.size() - 1).value());
-  }
-
-  private static <K> List<KeyValue<K, byte[]>> entries(KeyValueStore<K, byte[]> store) {
-    List<KeyValue<K, byte[]>> out = new ArrayList<>();
-    try (KeyValueIterator<K, byte[]> it = store.all()) {
-      it.forEachRemaining(out::add);
-    }
-    return out;
-  }
-
-  private static int[] bits(float[] values) {
-    int[] out = new int[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = Float.floatToRawIntBits(values[i]);
-    }
-    return out;
   }
 }

@@ -4,14 +4,22 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mtlstream.event.EventEncoder;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.event.TopicTasks;
+import io.mtlstream.snapshot.Snapshot;
+import io.mtlstream.snapshot.SnapshotCodec;
 import io.mtlstream.train.Activation;
 import io.mtlstream.train.LearnerSettings;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.TaskSpec;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** A small three-task model, its stream settings, and event payloads for topology tests. */
 final class TestStreams {
@@ -70,5 +78,30 @@ final class TestStreams {
         };
     return new EventEncoder()
         .encode(new LabeledEvent("e-" + ts, model, task, x, new float[] {label}, ts), false);
+  }
+
+  /** The newest snapshot the topology published. */
+  static Snapshot lastSnapshot(TopologyTestDriver driver, StreamSettings settings) {
+    List<TestRecord<String, byte[]>> snapshots =
+        LearnerTopologyTest.output(driver, settings.snapshotsTopic());
+    return SnapshotCodec.decode(snapshots.get(snapshots.size() - 1).value());
+  }
+
+  /** Every entry of a store, in key order. */
+  static <K> List<KeyValue<K, byte[]>> entries(KeyValueStore<K, byte[]> store) {
+    List<KeyValue<K, byte[]>> out = new ArrayList<>();
+    try (KeyValueIterator<K, byte[]> it = store.all()) {
+      it.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
+  /** Raw float bits, so that parameters compare bit for bit (NaN and -0 included). */
+  static int[] bits(float[] values) {
+    int[] out = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = Float.floatToRawIntBits(values[i]);
+    }
+    return out;
   }
 }
