@@ -2,6 +2,7 @@ package io.mtlstream.app;
 
 import io.mtlstream.app.config.MtlConfig;
 import io.mtlstream.app.config.MtlKeys;
+import io.mtlstream.app.config.Settings;
 import io.mtlstream.bench.pipeline.FreshnessCalculator;
 import io.mtlstream.bench.pipeline.Percentiles;
 import io.mtlstream.bench.pipeline.PipelineRig;
@@ -10,7 +11,9 @@ import io.mtlstream.bench.pipeline.SnapshotFreshness;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,6 +50,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
     double warmup = warmupSeconds != null ? warmupSeconds : Math.min(10, seconds / 5.0);
     try (PipelineRig rig = new PipelineRig(workload, s, Map.of())) {
       MtlConfig config = rig.config("freshness", Map.of());
+      // What the learner will run with: our Streams defaults under the config's overrides.
+      Properties streams = Settings.streams(config);
       System.out.printf(
           Locale.ROOT,
           "model     %s, batch %d, balancer %s, threads %s%n"
@@ -59,8 +64,8 @@ final class BenchFreshnessCommand implements Callable<Integer> {
           System.getProperty("ai.djl.pytorch.num_threads"),
           config.get(MtlKeys.SNAPSHOT_EVERY),
           config.get(MtlKeys.SNAPSHOT_EVERY_MS),
-          config.get("commit.interval.ms", "(Streams default: 100 under exactly-once)"),
-          config.get("processing.guarantee", "exactly_once_v2"),
+          streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG),
+          streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
           rate,
           seconds,
           warmup);
