@@ -57,6 +57,44 @@ public record StreamSettings(
     require(checkpointEverySteps >= 1, "checkpoint interval must be >= 1 step");
   }
 
+  /** The same settings reading {@code value} topics. */
+  public StreamSettings withTopics(TopicTasks value) {
+    return new StreamSettings(
+        schema,
+        value,
+        learner,
+        batchSize,
+        reportEverySteps,
+        snapshotEverySteps,
+        snapshotEveryMillis,
+        checkpointEverySteps,
+        deadLetterTopic,
+        metricsTopic,
+        snapshotsTopic,
+        clock,
+        meters,
+        quality);
+  }
+
+  /** The same settings with {@code value} prequential evaluation and gate settings. */
+  public StreamSettings withQuality(QualitySettings value) {
+    return new StreamSettings(
+        schema,
+        topics,
+        learner,
+        batchSize,
+        reportEverySteps,
+        snapshotEverySteps,
+        snapshotEveryMillis,
+        checkpointEverySteps,
+        deadLetterTopic,
+        metricsTopic,
+        snapshotsTopic,
+        clock,
+        meters,
+        value);
+  }
+
   /**
    * The model id rejected records are counted under: a rejected record's own model field cannot be
    * trusted (it may be the bad part), so rejections are reported with the first allowed model, or

@@ -89,21 +89,7 @@ class BinaryEventTopologyTest {
             .optEncoding(EventEncoding.BINARY)
             .optTaskEncoding("cls", EventEncoding.AUTO)
             .build();
-    return new StreamSettings(
-        base.schema(),
-        topics,
-        base.learner(),
-        base.batchSize(),
-        base.reportEverySteps(),
-        base.snapshotEverySteps(),
-        base.snapshotEveryMillis(),
-        base.checkpointEverySteps(),
-        base.deadLetterTopic(),
-        base.metricsTopic(),
-        base.snapshotsTopic(),
-        base.clock(),
-        base.meters(),
-        base.quality());
+    return base.withTopics(topics);
   }
 
   private static LabeledEvent event(SplittableRandom random, String task, long ts) {

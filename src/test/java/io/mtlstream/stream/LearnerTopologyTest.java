@@ -185,22 +185,8 @@ class LearnerTopologyTest {
   @Test
   void shouldHoldBackASnapshotWhenPrequentialLossRegresses() {
     StreamSettings base = TestStreams.settings(12, 5, 5, 100);
-    StreamSettings settings =
-        new StreamSettings(
-            base.schema(),
-            base.topics(),
-            base.learner(),
-            base.batchSize(),
-            base.reportEverySteps(),
-            base.snapshotEverySteps(),
-            base.snapshotEveryMillis(),
-            base.checkpointEverySteps(),
-            base.deadLetterTopic(),
-            base.metricsTopic(),
-            base.snapshotsTopic(),
-            base.clock(),
-            base.meters(),
-            new QualitySettings(100, 100, 0.10, 5)); // judged once a task has 100 scored events
+    // judged once a task has 100 scored events
+    StreamSettings settings = base.withQuality(new QualitySettings(100, 100, 0.10, 5));
     try (TopologyTestDriver driver =
         new TopologyTestDriver(LearnerTopology.build(settings), props())) {
       Map<String, TestInputTopic<byte[], byte[]>> in = inputs(driver);
