@@ -67,7 +67,11 @@ final class EventChecks {
           RejectReason.UNKNOWN_MODEL,
           model.isEmpty()
               ? "model id is empty"
-              : "unknown model " + quote(model) + "; allowed: " + schema.models());
+              : model.indexOf('\0') >= 0
+                  // The learner's journal keys put a 0 byte after the model id: a model id holding
+                  // one could read another model's journal on replay.
+                  ? "model id contains a NUL character"
+                  : "unknown model " + quote(model) + "; allowed: " + schema.models());
     }
     if (s.features == null) {
       return invalid(

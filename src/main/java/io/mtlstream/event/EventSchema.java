@@ -70,7 +70,9 @@ public record EventSchema(
 
   /** Whether events may name this model id. */
   public boolean allowsModel(String model) {
-    return !model.isEmpty() && (models.isEmpty() || models.contains(model));
+    return !model.isEmpty()
+        && model.indexOf('\0') < 0
+        && (models.isEmpty() || models.contains(model));
   }
 
   /** Builds an {@link EventSchema}; not thread-safe. */

@@ -117,6 +117,11 @@ class BinaryEventDecoderRejectTest {
         "click",
         RejectReason.UNKNOWN_MODEL,
         "model id is empty");
+    assertRejected(
+        labelled(FLAG_MODEL, "eu\0x", null).floats(1, 2, 3).floats(1).build(),
+        "click",
+        RejectReason.UNKNOWN_MODEL,
+        "model id contains a NUL character");
     BinaryEventDecoder restricted =
         new BinaryEventDecoder(
             EventSchema.builder()

@@ -130,6 +130,15 @@ class EventDecoderRejectTest {
   }
 
   @Test
+  void shouldRejectModelIdWithNulCharacter() {
+    assertRejected(
+        "{\"model\":\"eu\\u0000x\",\"features\":[1,2,3],\"label\":1}",
+        "click",
+        RejectReason.UNKNOWN_MODEL,
+        "model id contains a NUL character");
+  }
+
+  @Test
   void shouldRejectMissingOrNullFeatures() {
     assertRejected("{\"label\":1}", "click", RejectReason.MISSING_FEATURES, "no 'features' field");
     assertRejected(
