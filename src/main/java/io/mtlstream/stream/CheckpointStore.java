@@ -46,8 +46,8 @@ final class CheckpointStore {
   static final String CHUNK_BYTES_CONFIG = "mtl.checkpoint.chunk.bytes";
 
   /**
-   * Well below the changelog's 64 MiB record limit and the producer's {@code max.request.size}, and
-   * small enough that RocksDB and the restore consumer handle each value in one piece.
+   * Well below the changelog's 256 MiB record limit and the producer's {@code max.request.size},
+   * and small enough that RocksDB and the restore consumer handle each value in one piece.
    */
   static final int DEFAULT_CHUNK_BYTES = 8 << 20;
 

@@ -2,6 +2,7 @@ package io.mtlstream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.snapshot.Snapshot;
 import io.mtlstream.train.MultiTaskLearner;
 import java.nio.file.Path;
@@ -24,6 +25,13 @@ class ChunkedCheckpointTopologyTest {
 
   private static final int CHUNK = 128;
   private static final String[] TASKS = {"reg", "bin", "cls"};
+
+  @Test
+  void shouldReadTheChunkSizeUnderTheKeyTheCliSets() {
+    assertThat(CheckpointStore.CHUNK_BYTES_CONFIG).isEqualTo(MtlKeys.CHECKPOINT_CHUNK_BYTES.key());
+    assertThat(CheckpointStore.chunkBytes(MtlKeys.CHECKPOINT_CHUNK_BYTES.defaultValue()))
+        .isEqualTo(CheckpointStore.DEFAULT_CHUNK_BYTES);
+  }
 
   @Test
   void shouldCheckpointInChunksAndContinueBitIdenticallyFromTheRestoredCheckpoint(

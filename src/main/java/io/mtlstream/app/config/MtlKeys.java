@@ -94,6 +94,12 @@ public final class MtlKeys {
           "mtl.checkpoint.every.steps",
           "50",
           "Learner checkpoint cadence; inputs between are journaled.");
+  public static final ConfigKey CHECKPOINT_CHUNK_BYTES =
+      new ConfigKey(
+          "mtl.checkpoint.chunk.bytes",
+          "8388608",
+          "A checkpoint is stored in chunks of at most this many bytes (under the changelog's"
+              + " record limit).");
 
   public static final ConfigKey QUALITY_HORIZON =
       new ConfigKey(
@@ -166,6 +172,7 @@ public final class MtlKeys {
           SNAPSHOT_EVERY,
           SNAPSHOT_EVERY_MS,
           CHECKPOINT_EVERY,
+          CHECKPOINT_CHUNK_BYTES,
           QUALITY_HORIZON,
           QUALITY_AUC_WINDOW,
           GATE_TOLERANCE,

@@ -193,6 +193,19 @@ public final class Settings {
     // right after publishing a snapshot, so snapshots still become visible at once, and the
     // decode stage's output waits at most this long before the learner may read it.
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500L);
+    // Read by the learner processor from its app configs (Streams passes unknown keys through).
+    int chunk = c.getInt(MtlKeys.CHECKPOINT_CHUNK_BYTES);
+    if (chunk < 1 || chunk > LARGE) {
+      throw new IllegalArgumentException(
+          "setting "
+              + MtlKeys.CHECKPOINT_CHUNK_BYTES.key()
+              + "="
+              + chunk
+              + " must be between 1 and "
+              + LARGE
+              + " bytes");
+    }
+    p.put(MtlKeys.CHECKPOINT_CHUNK_BYTES.key(), Integer.toString(chunk));
     p.putAll(c.kafka());
     return p;
   }
