@@ -17,6 +17,7 @@ import io.mtlstream.train.Activation;
 import io.mtlstream.train.LearnerSettings;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.TaskSpec;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The learner's meters as Prometheus renders them, after a few steps in a {@link
@@ -37,6 +39,9 @@ import org.junit.jupiter.api.Test;
  * description, no unit is repeated, and a closed processor leaves no per-model series behind.
  */
 class LearnerMetersTest {
+
+  /** Own state dir: the default one is shared by every run of this application id. */
+  @TempDir Path stateDir;
 
   private static final ModelSpec MODEL =
       new ModelSpec(
@@ -197,8 +202,9 @@ class LearnerMetersTest {
         new QualitySettings(2_000, 2_000, -1, 5)); // gate off: every due snapshot goes out
   }
 
-  private static Properties props() {
+  private Properties props() {
     Properties p = new Properties();
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mtl-observe-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     return p;

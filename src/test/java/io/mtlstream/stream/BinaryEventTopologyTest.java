@@ -11,6 +11,7 @@ import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.event.TopicTasks;
 import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.metrics.TrainingReportCodec;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,13 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Binary-encoded input topics, selected per topic, through the whole learner topology. */
 class BinaryEventTopologyTest {
+
+  /** Own state dir: the default one is shared by every run of this application id. */
+  @TempDir Path stateDir;
 
   private static final BinaryEventEncoder BINARY = new BinaryEventEncoder();
 
@@ -106,8 +111,9 @@ class BinaryEventTopologyTest {
     return new LabeledEvent("e-" + ts, "default", task, x, new float[] {label}, ts);
   }
 
-  private static Properties props() {
+  private Properties props() {
     Properties p = new Properties();
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mtl-binary-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     return p;

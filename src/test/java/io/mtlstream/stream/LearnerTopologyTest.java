@@ -8,6 +8,7 @@ import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.metrics.TrainingReportCodec;
 import io.mtlstream.snapshot.Snapshot;
 import io.mtlstream.snapshot.SnapshotCodec;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,16 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LearnerTopologyTest {
 
-  private static Properties props() {
+  /** Own state dir: the default one is shared by every run of this application id. */
+  @TempDir Path stateDir;
+
+  private Properties props() {
     Properties p = new Properties();
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mtl-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     return p;
