@@ -140,6 +140,9 @@ class FailoverTest {
     s.put(MtlKeys.TOPIC_PARTITIONS.key(), "2");
     s.put(MtlKeys.MODELS.key(), String.join(",", MODELS));
     s.put("num.standby.replicas", "1");
+    // -Dmtl.test.threads=2 runs the same failover with two stream threads per instance (opt-in
+    // mode, docs/DESIGN.md decision 2); the default is the application's default, one.
+    s.put("num.stream.threads", System.getProperty("mtl.test.threads", "1"));
     // Notice a dead instance in seconds, not the default 45 s, and end its open transaction soon.
     s.put("session.timeout.ms", "6000");
     s.put("heartbeat.interval.ms", "1500");
