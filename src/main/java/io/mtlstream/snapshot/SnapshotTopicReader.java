@@ -41,6 +41,8 @@ public final class SnapshotTopicReader implements Closeable {
    */
   private static final int LARGE_FETCH_BYTES = 256 * 1024 * 1024;
 
+  private static final int FETCH_MAX_WAIT_MS = 50;
+
   private static final Logger log = LoggerFactory.getLogger(SnapshotTopicReader.class);
 
   private final Consumer<byte[], byte[]> consumer;
@@ -61,7 +63,10 @@ public final class SnapshotTopicReader implements Closeable {
     this.topic = Objects.requireNonNull(topic, "topic");
   }
 
-  /** Consumer settings: byte arrays, read_committed, no group, no auto-commit, large fetches. */
+  /**
+   * Consumer settings: byte arrays, read_committed, no group, no auto-commit, large fetches, short
+   * fetch waits.
+   */
   static Map<String, Object> config(String bootstrapServers, Map<String, Object> overrides) {
     var config = new HashMap<String, Object>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -71,6 +76,10 @@ public final class SnapshotTopicReader implements Closeable {
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, LARGE_FETCH_BYTES);
     config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, LARGE_FETCH_BYTES);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "mtl-snapshot-reader");
+    // A read ends at the captured end offsets, so long polling only adds latency: a reused reader's
+    // next read waited out the previous read's parked fetch (≈ 525 ms at the 500 ms default,
+    // ≈ 80–110 ms at 50 ms, measured on the embedded broker).
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     config.putAll(overrides);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -81,7 +81,12 @@ class SnapshotTopicReaderTest {
         .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
         .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
         .containsEntry(ConsumerConfig.CLIENT_ID_CONFIG, "serve-1")
+        .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50)
         .doesNotContainKey(ConsumerConfig.GROUP_ID_CONFIG);
+    assertThat(
+            SnapshotTopicReader.config(
+                "b:9092", Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 300)))
+        .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 300);
     assertThat((int) config.get(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG))
         .isGreaterThan(100 * 1024 * 1024);
   }
