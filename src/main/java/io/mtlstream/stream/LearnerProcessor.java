@@ -140,12 +140,15 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
       }
       runtime.resumeJournalAfter(JournalKeys.seq(entry.key));
     }
+    // The weights let an operator (and the crash tests) check that the learner resumed exactly
+    // where the last committed report left it.
     LOG.info(
-        "model '{}': {} at step {}, replayed {} journaled inputs",
+        "model '{}': {} at step {}, replayed {} journaled inputs, task weights {}",
         model,
         checkpoint == null ? "new learner" : "restored checkpoint",
         runtime.learner().steps(),
-        replayed);
+        replayed,
+        java.util.Arrays.toString(runtime.learner().weights()));
     return runtime;
   }
 

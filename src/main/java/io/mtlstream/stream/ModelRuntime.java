@@ -159,6 +159,14 @@ final class ModelRuntime implements AutoCloseable {
     boolean applied = result.accepted();
     if (applied) {
       score(batch, result);
+    } else {
+      // Rare and worth a line: the batch's events are counted as rejected, never trained.
+      LOG.warn(
+          "model '{}': step after {} rejected ({}); its {} events were not trained",
+          modelId,
+          step,
+          result.rejection(),
+          batch.rows());
     }
     boolean due =
         applied

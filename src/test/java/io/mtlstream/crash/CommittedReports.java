@@ -128,10 +128,31 @@ final class CommittedReports implements AutoCloseable {
                 + ", within "
                 + timeout
                 + "\n"
+                + lastReport(model)
                 + diagnostics.get());
       }
       poll(Duration.ofMillis(100));
     }
+  }
+
+  /**
+   * What the model's last committed report says it trained and rejected: tells a lost or
+   * never-consumed input (events short) from a rejected step (a rejection counted) when a run
+   * stalls.
+   */
+  private String lastReport(String model) {
+    TrainingReport r = latest.get(model);
+    return r == null
+        ? "no committed report of '" + model + "'\n"
+        : "last committed report of '"
+            + model
+            + "': step "
+            + r.step()
+            + ", trained events "
+            + r.events()
+            + ", rejected "
+            + r.rejected()
+            + "\n";
   }
 
   @Override
