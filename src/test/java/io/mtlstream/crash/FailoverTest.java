@@ -9,6 +9,7 @@ import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.snapshot.Snapshot;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -83,7 +84,11 @@ class FailoverTest {
           feed.awaitSent(60);
         }
         for (String m : MODELS) {
-          reports.awaitStep(m, STEPS, RUN_TIMEOUT, () -> tails(instances));
+          reports.awaitStep(
+              m,
+              STEPS,
+              RUN_TIMEOUT,
+              () -> referenceProgress(refReports, m) + loads(instances) + tails(instances));
           refReports.awaitStep(m, STEPS, RUN_TIMEOUT, ref);
         }
         System.out.printf("[failover] survivor loads: %s%n", ModelLoad.in(survivor.logLines()));
@@ -93,16 +98,23 @@ class FailoverTest {
         survivor.terminate(Duration.ofSeconds(30));
         ref.terminate(Duration.ofSeconds(30));
 
+        List<ModelLoad> loads = new ArrayList<>();
+        instances.values().forEach(p -> loads.addAll(ModelLoad.in(p.logLines())));
         for (ToyInput input : inputs) {
           String m = input.model();
           List<TrainingReport> got = reports.of(m);
           RunChecks.assertEachStepReportedOnce(got, STEPS);
           RunChecks.assertReportsMatch(got, refReports.of(m));
           assertThat(got.get(got.size() - 1).events()).isEqualTo(input.validByTask());
+          RunChecks.assertResumedExactly(loads, got);
           Snapshot snapshot = RunChecks.finalSnapshot(bootstrap, "failover", m);
           assertThat(snapshot.manifest().trainedEvents()).isEqualTo(input.validByTask());
-          RunChecks.assertSameModel(
-              snapshot, RunChecks.finalSnapshot(bootstrap, "failover-ref", m));
+          RunChecks.assertSameModelOrDriftUnrelatedToRecovery(
+              got,
+              refReports.of(m),
+              loads,
+              snapshot,
+              RunChecks.finalSnapshot(bootstrap, "failover-ref", m));
         }
       }
     }
@@ -175,6 +187,21 @@ class FailoverTest {
     ownerByModel.forEach(
         (m, name) -> byInstance.computeIfAbsent(name, n -> new TreeSet<>()).add(m));
     return byInstance;
+  }
+
+  /** Where the uninterrupted reference run of {@code model} is: a stall there is the feed's. */
+  private static String referenceProgress(CommittedReports refReports, String model) {
+    refReports.catchUp();
+    return "reference run of '" + model + "' at committed step " + refReports.step(model) + "\n";
+  }
+
+  /** Every model load (new or restored, step reached, inputs replayed) of every instance. */
+  private static String loads(Map<String, LearnerProcess> instances) {
+    StringBuilder out = new StringBuilder();
+    instances.forEach(
+        (name, p) ->
+            out.append(name).append(" loads: ").append(ModelLoad.in(p.logLines())).append('\n'));
+    return out.toString();
   }
 
   private static String tails(Map<String, LearnerProcess> instances) {
