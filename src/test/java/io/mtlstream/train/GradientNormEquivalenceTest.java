@@ -26,7 +26,11 @@ class GradientNormEquivalenceTest {
         MultiTaskLearner naive =
             MultiTaskLearner.create(settings.withNormMethod(NormMethod.PER_TASK_BACKWARD))) {
       SplittableRandom random = new SplittableRandom(11);
-      int[][] layouts = {{5, 7, 4}, {9, 0, 3}, {1, 1, 1}, {0, 6, 0}, {12, 4, 8}};
+      // Up to 6 rows the Gram form gives the norms, from 7 on the per-block products (12×16 layer).
+      int[][] layouts = {
+        {5, 7, 4}, {9, 0, 3}, {1, 1, 1}, {0, 6, 0}, {12, 4, 8}, {2, 1, 3}, {3, 0, 2}
+      };
+      int positive = 0;
       for (int[] rows : layouts) {
         float[] before = onePass.parameters();
         MiniBatch batch = Batches.random(spec, random, rows);
@@ -39,18 +43,28 @@ class GradientNormEquivalenceTest {
             assertThat(a.gradNorms()[t]).isNaN();
             continue;
           }
-          assertThat(a.gradNorms()[t]).isPositive();
+          // Zero only where the reference is zero too: every row of the block dead at a ReLU.
+          if (b.gradNorms()[t] > 0) {
+            assertThat(a.gradNorms()[t]).isPositive();
+            positive++;
+          }
           assertThat(a.gradNorms()[t]).isCloseTo(b.gradNorms()[t], within(1e-5 * b.gradNorms()[t]));
         }
         float[] pa = onePass.parameters();
         float[] pb = naive.parameters();
         double moved = 0;
         for (int i = 0; i < pa.length; i++) {
-          assertThat((double) pa[i]).isCloseTo(pb[i], within(1e-6));
-          moved = Math.max(moved, Math.abs(pa[i] - before[i]));
+          moved = Math.max(moved, Math.abs(pb[i] - before[i]));
+        }
+        // Equal up to float rounding of the gradient: the two methods sum the shared weight's
+        // gradient in different orders, and a large gradient (identity activation) scales that.
+        double tolerance = 1e-5 * Math.max(0.1, moved);
+        for (int i = 0; i < pa.length; i++) {
+          assertThat((double) pa[i]).isCloseTo(pb[i], within(tolerance));
         }
         assertThat(moved).as("the step changed the parameters").isGreaterThan(1e-4);
       }
+      assertThat(positive).as("non-zero task norms compared (of 17)").isGreaterThanOrEqualTo(15);
     }
   }
 }

@@ -143,7 +143,8 @@ public final class TrainingStep {
       NDArray taskNorms =
           probe == null
               ? null
-              : sharedWeightGradient(batch, probe.getGradient(), trunk.sharedInput(), gradient);
+              : sharedWeightGradient(
+                  step, batch, probe.getGradient(), trunk.sharedInput(), gradient);
       NDArray total = gradient.norm().expandDims(0);
       float[] values = (taskNorms == null ? total : total.concat(taskNorms)).toFloatArray();
       for (int b = 1; b < values.length; b++) {
@@ -177,7 +178,7 @@ public final class TrainingStep {
    * Returns ‖∇_W (w_i L_i)‖ per block, as one array.
    */
   private NDArray sharedWeightGradient(
-      MiniBatch batch, NDArray gradPre, NDArray h, NDArray gradient) {
+      NDManager step, MiniBatch batch, NDArray gradPre, NDArray h, NDArray gradient) {
     ParameterLayout.Dense shared = network.layout().sharedLayer();
     NDArray weightGradient =
         gradient.get(sharedWeightRange).reshape(new Shape(shared.out(), shared.in()));
@@ -186,6 +187,9 @@ public final class TrainingStep {
       NDArray piece = gradPre.transpose().matMul(h);
       weightGradient.addi(piece);
       return piece.norm().expandDims(0);
+    }
+    if (gramPays(batch.rows(), shared)) {
+      return gramNorms(step, batch, gradPre, h, weightGradient);
     }
     long[] cuts = new long[blocks - 1];
     long row = 0;
@@ -202,6 +206,45 @@ public final class TrainingStep {
       norms.add(piece.norm());
     }
     return NDArrays.stack(norms);
+  }
+
+  /**
+   * Whether the Gram form costs fewer multiply-adds than the per-block products: B²·(out + in)
+   * against B·out·in, i.e. for batches below out·in / (out + in) rows (128 for a 256×256 layer).
+   */
+  private static boolean gramPays(int rows, ParameterLayout.Dense shared) {
+    return (long) rows * (shared.out() + shared.in()) < (long) shared.out() * shared.in();
+  }
+
+  /**
+   * The same per-block norms through Gram matrices, in a fixed number of native calls whatever the
+   * task count: ‖G_iᵀ H_i‖²_F = Σ_{r,s ∈ block i} (g_r·g_s)(h_r·h_s), so with P = (G Gᵀ) ⊙ (H Hᵀ)
+   * and M the rows' one-hot block membership, the squared norms are the column sums of (P M) ⊙ M.
+   * The shared weight's gradient is then one full product Gᵀ H, the sum of the blocks'.
+   */
+  private NDArray gramNorms(
+      NDManager step, MiniBatch batch, NDArray gradPre, NDArray h, NDArray weightGradient) {
+    weightGradient.addi(gradPre.transpose().matMul(h));
+    int rows = batch.rows();
+    int blocks = batch.blocks().size();
+    NDArray membership =
+        staging.array(
+            step,
+            new Shape(rows, blocks),
+            f -> {
+              // Every element is written: the staging buffer holds the previous step's data.
+              int at = 0;
+              for (int b = 0; b < blocks; b++) {
+                for (int r = 0; r < batch.blocks().get(b).rows(); r++, at++) {
+                  for (int c = 0; c < blocks; c++) {
+                    f.put(at * blocks + c, c == b ? 1f : 0f);
+                  }
+                }
+              }
+            });
+    NDArray pairs = gradPre.matMul(gradPre.transpose()).muli(h.matMul(h.transpose()));
+    // Rounding can leave a tiny negative where the true norm is 0.
+    return pairs.matMul(membership).muli(membership).sum(new int[] {0}).maximum(0f).sqrt();
   }
 
   /** Forward of every task and one backward of Σ w_i L_i; false if a loss is not finite. */
@@ -286,9 +329,13 @@ public final class TrainingStep {
     }
   }
 
-  /** Features once, labels twice: the naive norm method computes every task's loss twice. */
+  /**
+   * Features once, labels twice (the naive norm method computes every task's loss twice), and room
+   * for the Gram norms' membership matrix.
+   */
   private long stagedFloats(MiniBatch batch) {
-    long floats = (long) batch.rows() * network.spec().inputs();
+    // Features, and the block membership matrix of the Gram norms (at most rows × blocks).
+    long floats = (long) batch.rows() * (network.spec().inputs() + batch.blocks().size());
     for (TaskRows rows : batch.blocks()) {
       floats += 2 * TaskLosses.stagedFloats(network.spec().task(rows.task()), rows.rows());
     }
