@@ -109,10 +109,9 @@ class FailoverTest {
           RunChecks.assertResumedExactly(loads, got);
           Snapshot snapshot = RunChecks.finalSnapshot(bootstrap, "failover", m);
           assertThat(snapshot.manifest().trainedEvents()).isEqualTo(input.validByTask());
-          RunChecks.assertSameModelOrDriftUnrelatedToRecovery(
+          RunChecks.assertSameModelAsReference(
               got,
               refReports.of(m),
-              loads,
               snapshot,
               RunChecks.finalSnapshot(bootstrap, "failover-ref", m));
         }

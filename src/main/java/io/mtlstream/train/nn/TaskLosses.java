@@ -54,7 +54,13 @@ public final class TaskLosses {
         NDArray softplusTail = outputs.abs().neg().exp().add(1f).log();
         yield relu.sub(outputs.mul(labels)).add(softplusTail).mean();
       }
-      case MULTICLASS -> outputs.logSoftmax(1).mul(labels).sum().div(-outputs.getShape().get(0));
+      case MULTICLASS ->
+          // The divisor enters the graph, so it is a libtorch-owned scalar (see GraphScalars).
+          outputs
+              .logSoftmax(1)
+              .mul(labels)
+              .sum()
+              .div(GraphScalars.of(outputs.getManager(), -outputs.getShape().get(0)));
     };
   }
 

@@ -269,7 +269,9 @@ public final class TrainingStep {
     }
     NDArray total = null;
     for (int b = 0; b < taskLosses.size(); b++) {
-      NDArray term = taskLosses.get(b).mul((float) weights[batch.blocks().get(b).task()]);
+      // Not mul(float): autograd keeps the scalar, which must not live in a Java buffer.
+      NDArray weight = GraphScalars.of(step, (float) weights[batch.blocks().get(b).task()]);
+      NDArray term = taskLosses.get(b).mul(weight);
       total = total == null ? term : total.add(term);
     }
     collector.backward(total);
