@@ -33,4 +33,11 @@ class StreamsPropertiesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be between 1 and 268435456 bytes");
   }
+
+  @Test
+  void shouldGiveTheStreamsProducerLargeBatchesUnlessTheUserSetsThem() {
+    assertThat(streams(Map.of()).get("producer.batch.size")).isEqualTo(256 << 10);
+    assertThat(streams(Map.of("producer.batch.size", "16384")).get("producer.batch.size"))
+        .isEqualTo("16384");
+  }
 }
