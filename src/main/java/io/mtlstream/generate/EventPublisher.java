@@ -1,11 +1,8 @@
 package io.mtlstream.generate;
 
-import io.mtlstream.event.BinaryEventEncoder;
-import io.mtlstream.event.EventEncoder;
 import io.mtlstream.event.EventEncoding;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.event.TopicTasks;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -25,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends events from a source to their task topics ({@code <prefix><task>}) in JSON ({@link
- * EventEncoder}, the default) or the binary encoding ({@link BinaryEventEncoder}), keyed by model
- * id (the learner re-keys anyway; the key keeps one model's events together), with the event time
- * as record timestamp, optionally paced to a rate.
+ * Sends events from a source to their task topics ({@code <prefix><task>}) in JSON (the default) or
+ * the binary encoding, keyed by model id (the learner re-keys anyway; the key keeps one model's
+ * events together), with the event time as record timestamp ({@link EventRecords}), optionally
+ * paced to a rate.
  *
  * <p>Ownership: owns the producer and closes it in {@link #close()}; uses but never closes the
  * source. Threading: {@link #run} and {@link #flush} on one thread; {@link #stop()} and {@link
@@ -46,13 +43,8 @@ public final class EventPublisher implements AutoCloseable {
 
   private final Producer<byte[], byte[]> producer;
   private final Iterator<LabeledEvent> source;
-  private final String topicPrefix;
   private final double rate;
-  private final EventEncoding encoding;
-  private final EventEncoder json = new EventEncoder();
-  private final BinaryEventEncoder binary = new BinaryEventEncoder();
-  private final Map<String, String> topicByTask = new HashMap<>();
-  private final Map<String, byte[]> keyByModel = new HashMap<>();
+  private final EventRecords records;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private volatile boolean stopped;
@@ -60,9 +52,8 @@ public final class EventPublisher implements AutoCloseable {
   private EventPublisher(Builder b) {
     this.producer = b.producer;
     this.source = b.source;
-    this.topicPrefix = b.topicPrefix;
     this.rate = b.rate;
-    this.encoding = b.encoding;
+    this.records = new EventRecords(b.topicPrefix, b.encoding);
   }
 
   public static Builder builder() {
@@ -136,17 +127,12 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   private void send(LabeledEvent e) {
-    String topic = topicByTask.computeIfAbsent(e.task(), t -> topicPrefix + t);
-    // Shared between records: neither the producer nor its serializer modify keys.
-    byte[] key = keyByModel.computeIfAbsent(e.model(), m -> m.getBytes(StandardCharsets.UTF_8));
-    // The task field is redundant on a task topic but keeps each record self-describing (e.g.
-    // when topics are mirrored into a mixed one); the decoder checks it against the topic.
-    byte[] value = encoding == EventEncoding.BINARY ? binary.encode(e, true) : json.encode(e, true);
+    ProducerRecord<byte[], byte[]> record = records.of(e);
     producer.send(
-        new ProducerRecord<>(topic, null, e.timestamp(), key, value),
+        record,
         (metadata, error) -> {
           if (error != null && failure.compareAndSet(null, error)) {
-            LOG.error("Sending to {} failed; stopping", topic, error);
+            LOG.error("Sending to {} failed; stopping", record.topic(), error);
           }
         });
   }
