@@ -23,15 +23,19 @@ import picocli.CommandLine.Option;
     name = "pipeline",
     mixinStandardHelpOptions = true,
     description =
-        "Pre-loads a backlog into an in-process broker, trains it with the learner (from an empty"
-            + " state, per processing guarantee) and times the first to the last step; then times"
-            + " the training step alone on the same model, batch, balancer and threads. Prints"
-            + " both rates, their ratio and where the stream thread spent its time.")
+        "Feeds events into an in-process broker while the learner trains them (from an empty"
+            + " state, per processing guarantee; or from a pre-loaded backlog), and times the"
+            + " trained events in a window after warm-up; then times the training step alone on"
+            + " the same model, batch, balancer and threads. Prints both rates, their ratio and"
+            + " where the stream thread spent its time.")
 final class BenchPipelineCommand implements Callable<Integer> {
 
   @Mixin BenchRuns run = new BenchRuns();
 
-  @Option(names = "--events", defaultValue = "200000", description = "backlog to pre-load")
+  @Option(
+      names = "--events",
+      defaultValue = "200000",
+      description = "events per run (live feed) or backlog to pre-load")
   long events;
 
   @Option(
@@ -44,7 +48,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(
       names = "--warmup-fraction",
       defaultValue = "0.2",
-      description = "share of the backlog trained before the window opens (JIT, rebalances)")
+      description =
+          "share of the events trained before the window opens (start-up, rebalances); the live"
+              + " window then lasts the rest of --events")
   double warmupFraction;
 
   @Option(names = "--rounds", defaultValue = "10", description = "in-process timing rounds")
@@ -56,48 +62,90 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--timeout-seconds", defaultValue = "900", description = "per learner run")
   long timeoutSeconds;
 
+  /** How events reach the broker during a run. */
+  enum Feed {
+    LIVE,
+    BACKLOG
+  }
+
+  @Option(
+      names = "--feed",
+      defaultValue = "LIVE",
+      description =
+          "LIVE: send events while the learner runs, at most --max-ahead ahead of training (ingest,"
+              + " decode and training all inside the window); BACKLOG: pre-load them all first")
+  Feed feed;
+
+  @Option(
+      names = "--jit-wait-seconds",
+      defaultValue = "240",
+      description =
+          "live feed: the window also waits (up to this long) for the JIT compilers to settle,"
+              + " i.e. to compile under 10% of the last 10 s; 0 = do not wait")
+  long jitWaitSeconds;
+
+  @Option(
+      names = "--max-ahead",
+      defaultValue = "50000",
+      description = "live feed: most events sent but not yet trained")
+  long maxAhead;
+
   @Override
   public Integer call() throws Exception {
     run.applyThreads();
     PipelineWorkload workload = run.workload();
     int b = run.batch(workload);
     Map<String, String> s = run.settings(workload);
-    try (PipelineRig rig = new PipelineRig(workload, s, Map.of())) {
+    System.out.printf(
+        Locale.ROOT,
+        "broker    in-process KRaft on 127.0.0.1%s%nmodel     %s, batch %d, balancer %s, threads"
+            + " %s%n",
+        feed == Feed.LIVE ? ", a fresh one per run" : "",
+        workload,
+        b,
+        run.balancer,
+        System.getProperty("ai.djl.pytorch.num_threads"));
+    if (feed == Feed.LIVE) {
       System.out.printf(
           Locale.ROOT,
-          "broker    %s (in-process KRaft)%nmodel     %s, batch %d, balancer %s, threads %s%n",
-          rig.bootstrapServers(),
-          workload,
-          b,
-          run.balancer,
-          System.getProperty("ai.djl.pytorch.num_threads"));
-      PipelineThroughput.Result r =
-          PipelineThroughput.run(
-              rig,
-              new PipelineThroughput.Options(
-                  events,
-                  guarantees,
-                  Duration.ofSeconds(timeoutSeconds),
-                  Duration.ofSeconds(30),
-                  30,
-                  rounds,
-                  burst,
-                  warmupFraction));
-      print(r);
+          "feed      live, replayed from 20000 pre-encoded events, at most %d ahead of training;"
+              + " window of %d events after %d and the JIT settling (at most %d s)%n",
+          maxAhead,
+          events - (long) (events * warmupFraction),
+          (long) (events * warmupFraction),
+          jitWaitSeconds);
     }
+    PipelineThroughput.Result r =
+        PipelineThroughput.run(
+            () -> new PipelineRig(workload, s, Map.of()),
+            new PipelineThroughput.Options(
+                events,
+                guarantees,
+                Duration.ofSeconds(timeoutSeconds),
+                Duration.ofSeconds(30),
+                30,
+                rounds,
+                burst,
+                warmupFraction,
+                feed == Feed.LIVE ? maxAhead : 0,
+                Duration.ofSeconds(jitWaitSeconds)));
+    print(r);
     return 0;
   }
 
   private static void print(PipelineThroughput.Result r) {
+    if (r.preloaded() > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "preload   %d events in %.1f s (%.0f ev/s)%n",
+          r.preloaded(),
+          r.preloadSeconds(),
+          r.preloaded() / r.preloadSeconds());
+    }
+    System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "preload   %d events in %.1f s (%.0f ev/s)%n%n",
-        r.preloaded(),
-        r.preloadSeconds(),
-        r.preloaded() / r.preloadSeconds());
-    System.out.printf(
-        Locale.ROOT,
-        "%-16s %9s %9s %9s %10s %8s %8s %9s %9s %9s%n",
+        "%-16s %9s %9s %9s %10s %8s %8s %9s %9s %9s %6s%n",
         "end-to-end",
         "startup s",
         "window s",
@@ -107,11 +155,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
         "in-step",
         "stream T",
         "proc CPU",
-        "non-Java");
+        "non-Java",
+        "JIT");
     for (LearnerRun run : r.runs()) {
       System.out.printf(
           Locale.ROOT,
-          "%-16s %9.1f %9.1f %9d %10.0f %8.2f %7.1f%% %8.1f%% %8.1f%% %8.1f%%%n",
+          "%-16s %9.1f %9.1f %9d %10.0f %8.2f %7.1f%% %8.1f%% %8.1f%% %8.1f%% %5.1f%%%n",
           run.guarantee(),
           run.startupSeconds(),
           run.seconds(),
@@ -121,7 +170,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
           100 * run.stepFraction(),
           100 * run.streamThreadCpuSeconds() / run.seconds(),
           100 * run.processCpuSeconds() / run.seconds(),
-          100 * (run.processCpuSeconds() - run.javaThreadCpuSeconds()) / run.seconds());
+          100 * (run.processCpuSeconds() - run.javaThreadCpuSeconds()) / run.seconds(),
+          100 * run.jitSeconds() / run.seconds());
     }
     inProcess("in-process before", r.inProcessBefore());
     inProcess("in-process after", r.inProcessAfter());
@@ -143,7 +193,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     System.out.println(
         "columns: in-step = step timer / window; stream T = CPU of all stream threads / window;"
             + " proc CPU = process CPU / window (200% = 2 cores); non-Java = process CPU not in"
-            + " Java threads (PyTorch intra-op threads, GC, JIT)");
+            + " Java threads (PyTorch intra-op threads, GC, JIT); JIT = compile time / window");
   }
 
   private static String thread(String key) {
@@ -186,6 +236,22 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     "  %-56s %6.1f%%%n",
                     e.getKey(),
                     100.0 * e.getValue() / perThread.get(thread(e.getKey()))));
+    System.out.printf(Locale.ROOT, "kafka clients, %s (growth in the window):%n", run.guarantee());
+    run.clientTimes()
+        .forEach(
+            (name, v) -> {
+              String shortName = name.substring("kafka.".length());
+              if (name.endsWith(".time.ns.total")) {
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %-48s %7.2f s %6.1f%% of window%n",
+                    shortName,
+                    v / 1e9,
+                    100 * v / 1e9 / run.seconds());
+              } else {
+                System.out.printf(Locale.ROOT, "  %-48s %9.0f%n", shortName, v);
+              }
+            });
     System.out.printf(
         Locale.ROOT, "busiest Java threads, %s (CPU s, %% of window):%n", run.guarantee());
     for (ThreadCpu.Share share : run.topThreads()) {

@@ -20,6 +20,10 @@ import java.util.Map;
  *     intra-op threads, GC and JIT)
  * @param topThreads the Java threads that used most CPU in that window
  * @param stackSamples stream-thread stack samples by thread and activity (see {@link StackSampler})
+ * @param jitSeconds time the JIT compilers spent compiling in that window (a share of it well above
+ *     zero says the process is still warming up)
+ * @param clientTimes growth of the Kafka clients' time and count meters in that window (see {@link
+ *     ClientTimes})
  */
 public record LearnerRun(
     String guarantee,
@@ -32,11 +36,14 @@ public record LearnerRun(
     double processCpuSeconds,
     double javaThreadCpuSeconds,
     List<ThreadCpu.Share> topThreads,
-    Map<String, Long> stackSamples) {
+    Map<String, Long> stackSamples,
+    double jitSeconds,
+    Map<String, Double> clientTimes) {
 
   public LearnerRun {
     topThreads = List.copyOf(topThreads);
     stackSamples = Map.copyOf(stackSamples);
+    clientTimes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clientTimes));
   }
 
   public double eventsPerSecond() {

@@ -6,7 +6,9 @@ import io.mtlstream.app.config.MtlConfig;
 import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.app.config.Settings;
 import io.mtlstream.event.EventEncoding;
+import io.mtlstream.event.TopicTasks;
 import io.mtlstream.generate.EventPublisher;
+import io.mtlstream.generate.EventRecords;
 import io.mtlstream.kafka.EmbeddedKafkaBroker;
 import io.mtlstream.kafka.TopicProvisioner;
 import java.io.IOException;
@@ -15,13 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The pipeline under test, in this process: an embedded KRaft broker on 127.0.0.1, the learner's
@@ -32,6 +38,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * feeds it hands out belong to the caller. Threading: one thread drives the rig.
  */
 public final class PipelineRig implements AutoCloseable {
+
+  /** Distinct events a live feed replays: enough to mix tasks and batches, small in memory. */
+  static final int LIVE_POOL = 20_000;
 
   private final EmbeddedKafkaBroker broker;
   private final PipelineWorkload workload;
@@ -103,18 +112,42 @@ public final class PipelineRig implements AutoCloseable {
     return new Feed(rate);
   }
 
+  /**
+   * Starts a {@link LiveFeed} of {@code count} events, at most {@code maxAhead} ahead of {@code
+   * trained}, replaying a pool of up to {@value #LIVE_POOL} events generated and encoded first.
+   */
+  public LiveFeed startLiveFeed(long count, long maxAhead, LongSupplier trained) {
+    List<ProducerRecord<byte[], byte[]>> pool = new ArrayList<>();
+    EventRecords records = new EventRecords(TopicTasks.DEFAULT_PREFIX, encoding());
+    try (PipelineWorkload.Events source = workload.newSource(Clock.systemUTC())) {
+      while (pool.size() < Math.min(count, LIVE_POOL) && source.hasNext()) {
+        pool.add(records.of(source.next()));
+      }
+    }
+    return new LiveFeed(
+        EventPublisher.newProducer(broker.bootstrapServers(), Map.of()),
+        pool,
+        count,
+        maxAhead,
+        trained);
+  }
+
   /** Publishes in the encoding the learner is configured to read ({@code mtl.event.encoding}). */
   private EventPublisher publisher(PipelineWorkload.Events source, double rate) {
-    EventEncoding encoding =
-        EventEncoding.parse(
-            settings.getOrDefault(
-                MtlKeys.EVENT_ENCODING.key(), MtlKeys.EVENT_ENCODING.defaultValue()));
     return EventPublisher.builder()
         .setProducer(EventPublisher.newProducer(broker.bootstrapServers(), Map.of()))
         .setSource(source)
         .optRate(rate)
-        .optEncoding(encoding == EventEncoding.BINARY ? EventEncoding.BINARY : EventEncoding.JSON)
+        .optEncoding(encoding())
         .build();
+  }
+
+  private EventEncoding encoding() {
+    EventEncoding e =
+        EventEncoding.parse(
+            settings.getOrDefault(
+                MtlKeys.EVENT_ENCODING.key(), MtlKeys.EVENT_ENCODING.defaultValue()));
+    return e == EventEncoding.BINARY ? EventEncoding.BINARY : EventEncoding.JSON;
   }
 
   @Override

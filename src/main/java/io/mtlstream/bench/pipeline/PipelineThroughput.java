@@ -28,8 +28,12 @@ public final class PipelineThroughput {
    * @param guarantees processing guarantees to run, one learner each, in order
    * @param runTimeout per learner run, start-up included
    * @param stall a run ends early when no event was trained for this long
-   * @param warmupFraction the window opens once this share of the backlog is trained: start-up, JIT
+   * @param warmupFraction the window opens once this share of the events is trained: start-up, JIT
    *     compilation of the Kafka and Streams code and the first rebalances are not throughput
+   * @param maxAhead with a live feed, the most events sent but not yet trained; 0 pre-loads all
+   *     events as a backlog instead
+   * @param jitWait with a live feed, the longest the window waits for the JIT compilers to settle
+   *     ({@link JitWarmup}); zero opens it after the warm-up events alone
    */
   public record Options(
       long events,
@@ -39,18 +43,32 @@ public final class PipelineThroughput {
       int warmupSteps,
       int rounds,
       int burst,
-      double warmupFraction) {
+      double warmupFraction,
+      long maxAhead,
+      Duration jitWait) {
     public Options {
       guarantees = List.copyOf(guarantees);
       if (!(warmupFraction >= 0 && warmupFraction < 1)) {
         throw new IllegalArgumentException("warm-up fraction must be in [0, 1)");
       }
+      if (maxAhead < 0) {
+        throw new IllegalArgumentException("max-ahead must be >= 0 (0 = pre-loaded backlog)");
+      }
+    }
+
+    boolean live() {
+      return maxAhead > 0;
     }
   }
 
+  /** Opens a fresh rig: a live feed gets its own broker per run, so no run inherits a backlog. */
+  public interface RigFactory {
+    PipelineRig open() throws java.io.IOException;
+  }
+
   /**
-   * The backlog, each guarantee's run and the in-process figure, timed before and after the runs
-   * (the machine's load may change in between; the two show by how much).
+   * The backlog (0 with a live feed), each guarantee's run and the in-process figure, timed before
+   * and after the runs (the machine's load may change in between; the two show by how much).
    */
   public record Result(
       long preloaded,
@@ -75,21 +93,83 @@ public final class PipelineThroughput {
 
   private PipelineThroughput() {}
 
-  public static Result run(PipelineRig rig, Options options)
-      throws InterruptedException, TimeoutException {
-    long t0 = System.nanoTime();
-    long preloaded = rig.preload(options.events());
-    double preloadSeconds = (System.nanoTime() - t0) / 1e9;
-    MtlConfig base = rig.config("in-process", Map.of());
-    InProcessSteps.Result before = inProcess(rig, base, options);
-    List<LearnerRun> runs = new ArrayList<>();
-    for (String guarantee : options.guarantees()) {
-      String runId = "pipeline-" + guarantee.replace('_', '-');
-      MtlConfig config = rig.config(runId, Map.of("processing.guarantee", guarantee));
-      runs.add(measure(rig, config, guarantee, preloaded, options));
+  public static Result run(RigFactory rigs, Options options)
+      throws InterruptedException, TimeoutException, java.io.IOException {
+    return options.live() ? runLive(rigs, options) : runBacklog(rigs, options);
+  }
+
+  private static Result runBacklog(RigFactory rigs, Options options)
+      throws InterruptedException, TimeoutException, java.io.IOException {
+    try (PipelineRig rig = rigs.open()) {
+      long t0 = System.nanoTime();
+      long preloaded = rig.preload(options.events());
+      double preloadSeconds = (System.nanoTime() - t0) / 1e9;
+      MtlConfig base = rig.config("in-process", Map.of());
+      InProcessSteps.Result before = inProcess(rig, base, options);
+      List<LearnerRun> runs = new ArrayList<>();
+      for (String guarantee : options.guarantees()) {
+        MtlConfig config = runConfig(rig, guarantee);
+        long target = preloaded / batch(config) * batch(config);
+        long warm = Math.max(1, (long) (target * options.warmupFraction()));
+        runs.add(
+            measure(
+                rig,
+                config,
+                guarantee,
+                new Window(warm, Long.MAX_VALUE, target, Duration.ZERO),
+                options,
+                probe -> null));
+      }
+      InProcessSteps.Result after = inProcess(rig, base, options);
+      return new Result(preloaded, preloadSeconds, runs, before, after);
     }
-    InProcessSteps.Result after = inProcess(rig, base, options);
-    return new Result(preloaded, preloadSeconds, runs, before, after);
+  }
+
+  private static Result runLive(RigFactory rigs, Options options)
+      throws InterruptedException, TimeoutException, java.io.IOException {
+    InProcessSteps.Result before = null;
+    InProcessSteps.Result after = null;
+    List<LearnerRun> runs = new ArrayList<>();
+    List<String> guarantees = options.guarantees();
+    for (int i = 0; i < guarantees.size(); i++) {
+      try (PipelineRig rig = rigs.open()) {
+        MtlConfig base = rig.config("in-process", Map.of());
+        if (i == 0) {
+          before = inProcess(rig, base, options);
+        }
+        MtlConfig config = runConfig(rig, guarantees.get(i));
+        long warm = Math.max(1, (long) (options.events() * options.warmupFraction()));
+        // The feed runs until the window has closed, so ingest and decode share the machine to
+        // the window's last event.
+        runs.add(
+            measure(
+                rig,
+                config,
+                guarantees.get(i),
+                new Window(warm, options.events() - warm, Long.MAX_VALUE, options.jitWait()),
+                options,
+                probe ->
+                    rig.startLiveFeed(Long.MAX_VALUE, options.maxAhead(), probe::trainedEvents)));
+        if (i == guarantees.size() - 1) {
+          after = inProcess(rig, base, options);
+        }
+      }
+    }
+    return new Result(0, 0, runs, before, after);
+  }
+
+  private static MtlConfig runConfig(PipelineRig rig, String guarantee) {
+    String runId = "pipeline-" + guarantee.replace('_', '-');
+    return rig.config(runId, Map.of("processing.guarantee", guarantee));
+  }
+
+  private static int batch(MtlConfig config) {
+    return config.getInt(MtlKeys.BATCH_SIZE);
+  }
+
+  /** What feeds a run its events while it runs: null for a backlog, a live feed otherwise. */
+  interface FeedStarter {
+    LiveFeed start(LearnerProbe probe);
   }
 
   private static InProcessSteps.Result inProcess(
@@ -103,24 +183,53 @@ public final class PipelineThroughput {
         options.burst());
   }
 
+  /**
+   * When a run's window opens and closes.
+   *
+   * @param warm events trained before it may open
+   * @param events events it lasts, counted from its opening
+   * @param cap it closes at this many trained events at the latest (a backlog's end)
+   * @param jitWait it opens only once the JIT compilers have settled ({@link JitWarmup}), or after
+   *     this long from the learner's start
+   */
+  record Window(long warm, long events, long cap, Duration jitWait) {}
+
+  static final long JIT_SPAN_NANOS = 10_000_000_000L;
+  static final double JIT_SETTLED_SHARE = 0.10;
+
+  /** Runs one learner through its window. */
   static LearnerRun measure(
-      PipelineRig rig, MtlConfig config, String guarantee, long backlog, Options options)
+      PipelineRig rig,
+      MtlConfig config,
+      String guarantee,
+      Window window,
+      Options options,
+      FeedStarter feedStarter)
       throws InterruptedException, TimeoutException {
-    int batch = config.getInt(MtlKeys.BATCH_SIZE);
-    long target = backlog / batch * batch;
     long start = System.nanoTime();
     long deadline = start + options.runTimeout().toNanos();
-    try (LearnerApp app = rig.startLearner(config)) {
+    try (LearnerApp app = rig.startLearner(config);
+        LiveFeed feed = feedStarter.start(new LearnerProbe(app.meters()))) {
       LearnerProbe probe = new LearnerProbe(app.meters());
-      long warm = Math.max(1, (long) (target * options.warmupFraction()));
-      while (probe.steps() == 0 || probe.trainedEvents() < warm) {
-        pause(deadline, "warm-up (" + warm + " events) not trained within " + options.runTimeout());
+      JitWarmup jit = new JitWarmup(JIT_SPAN_NANOS, JIT_SETTLED_SHARE);
+      while (true) {
+        long now = System.nanoTime();
+        jit.sample(now, jitMillis());
+        boolean warmed = probe.steps() > 0 && probe.trainedEvents() >= window.warm();
+        if (warmed && (jit.settled() || now - start >= window.jitWait().toNanos())) {
+          break;
+        }
+        pause(
+            deadline,
+            "warm-up (" + window.warm() + " events) not trained within " + options.runTimeout());
       }
       long first = System.nanoTime();
       long firstEvents = probe.trainedEvents();
       long firstSteps = probe.steps();
       double firstStepSeconds = probe.stepSeconds();
       ThreadCpu cpuFirst = ThreadCpu.now();
+      ClientTimes clientFirst = ClientTimes.of(app.meters());
+      long jitFirst = jitMillis();
       List<Long> streamThreads =
           StackSampler.findStreamThreads(config.kafka().get("application.id").toString());
       StackSampler sampler = streamThreads.isEmpty() ? null : StackSampler.start(streamThreads, 5);
@@ -128,8 +237,10 @@ public final class PipelineThroughput {
         long lastChange = first;
         long events = firstEvents;
         long stallNanos = options.stall().toNanos();
-        while (events < target && System.nanoTime() - lastChange < stallNanos) {
-          pause(deadline, "trained " + events + " of " + target + " events in time");
+        long closeAt =
+            Math.min(window.cap(), firstEvents + Math.min(window.events(), window.cap()));
+        while (events < closeAt && System.nanoTime() - lastChange < stallNanos) {
+          pause(deadline, "trained " + events + " of " + closeAt + " events in time");
           long now = probe.trainedEvents();
           if (now != events) {
             events = now;
@@ -149,13 +260,22 @@ public final class PipelineThroughput {
             cpuLast.processSecondsSince(cpuFirst),
             cpuLast.javaThreadSecondsSince(cpuFirst),
             shares.subList(0, Math.min(8, shares.size())),
-            sampler == null ? Map.of() : sampler.counts());
+            sampler == null ? Map.of() : sampler.counts(),
+            (jitMillis() - jitFirst) / 1e3,
+            ClientTimes.of(app.meters()).since(clientFirst));
       } finally {
         if (sampler != null) {
           sampler.close();
         }
       }
     }
+  }
+
+  private static long jitMillis() {
+    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
   }
 
   private static void pause(long deadline, String what)

@@ -16,32 +16,51 @@ class PipelineBenchmarksTest {
 
   @Test
   void shouldMeasureEndToEndAndInProcessThroughputSideBySide() throws Exception {
-    try (PipelineRig rig =
-        new PipelineRig(TOY, Map.of(MtlKeys.BATCH_SIZE.key(), "100"), Map.of())) {
-      PipelineThroughput.Result r =
-          PipelineThroughput.run(
-              rig,
-              new PipelineThroughput.Options(
-                  3000,
-                  List.of("exactly_once_v2"),
-                  Duration.ofSeconds(90),
-                  Duration.ofSeconds(20),
-                  5,
-                  3,
-                  5,
-                  0));
+    PipelineThroughput.Result r =
+        PipelineThroughput.run(
+            () -> new PipelineRig(TOY, Map.of(MtlKeys.BATCH_SIZE.key(), "100"), Map.of()),
+            options(3000, 0));
 
-      assertThat(r.preloaded()).isEqualTo(3000);
-      LearnerRun run = r.runs().get(0);
-      // The window opens after the first step: every later full batch is trained in it.
-      assertThat(run.events()).isEqualTo(2900);
-      assertThat(run.eventsPerSecond()).isPositive();
-      assertThat(run.stepSeconds()).isPositive().isLessThanOrEqualTo(run.seconds() * 1.05);
-      assertThat(run.stackSamples()).isNotEmpty();
-      assertThat(r.inProcessBefore().eventsPerSecond()).isPositive();
-      assertThat(r.inProcessAfter().eventsPerSecond()).isPositive();
-      assertThat(r.ratio(run)).isBetween(0.0, 10.0).isPositive();
-    }
+    assertThat(r.preloaded()).isEqualTo(3000);
+    LearnerRun run = r.runs().get(0);
+    // The window opens after the first step: every later full batch is trained in it.
+    assertThat(run.events()).isEqualTo(2900);
+    assertThat(run.eventsPerSecond()).isPositive();
+    assertThat(run.stepSeconds()).isPositive().isLessThanOrEqualTo(run.seconds() * 1.05);
+    assertThat(run.stackSamples()).isNotEmpty();
+    assertThat(run.clientTimes().get("kafka.producer.flush.time.ns.total")).isPositive();
+    assertThat(r.inProcessBefore().eventsPerSecond()).isPositive();
+    assertThat(r.inProcessAfter().eventsPerSecond()).isPositive();
+    assertThat(r.ratio(run)).isBetween(0.0, 10.0).isPositive();
+  }
+
+  @Test
+  void shouldTrainALiveFeedInsideTheWindowUntilItsLastEventsAreAhead() throws Exception {
+    PipelineThroughput.Result r =
+        PipelineThroughput.run(
+            () -> new PipelineRig(TOY, Map.of(MtlKeys.BATCH_SIZE.key(), "100"), Map.of()),
+            options(4000, 1000));
+
+    assertThat(r.preloaded()).isZero();
+    LearnerRun run = r.runs().get(0);
+    // Opens after the first step and lasts the 4000 events that follow it, fed while it runs.
+    assertThat(run.events()).isBetween(4000L, 4100L);
+    assertThat(run.eventsPerSecond()).isPositive();
+    assertThat(r.ratio(run)).isPositive();
+  }
+
+  private static PipelineThroughput.Options options(long events, long maxAhead) {
+    return new PipelineThroughput.Options(
+        events,
+        List.of("exactly_once_v2"),
+        Duration.ofSeconds(90),
+        Duration.ofSeconds(20),
+        5,
+        3,
+        5,
+        0,
+        maxAhead,
+        Duration.ZERO);
   }
 
   @Test
