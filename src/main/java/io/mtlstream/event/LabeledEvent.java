@@ -1,5 +1,6 @@
 package io.mtlstream.event;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -63,6 +64,24 @@ public record LabeledEvent(
   /** Copies the label values into {@code target} at {@code offset}. */
   public void copyLabelInto(float[] target, int offset) {
     System.arraycopy(label, 0, target, offset, label.length);
+  }
+
+  /**
+   * Writes the features at {@code target}'s position, in its byte order, and advances it past them:
+   * one bulk copy instead of a call per value.
+   */
+  public void putFeatures(ByteBuffer target) {
+    putFloats(features, target);
+  }
+
+  /** Writes the label values like {@link #putFeatures}. */
+  public void putLabel(ByteBuffer target) {
+    putFloats(label, target);
+  }
+
+  private static void putFloats(float[] values, ByteBuffer target) {
+    target.asFloatBuffer().put(values);
+    target.position(target.position() + 4 * values.length);
   }
 
   @Override

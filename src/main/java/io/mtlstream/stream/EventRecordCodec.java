@@ -44,13 +44,9 @@ public final class EventRecordCodec {
     }
     b.putLong(e.timestamp());
     b.putInt(e.featureCount());
-    for (int i = 0; i < e.featureCount(); i++) {
-      b.putFloat(e.feature(i));
-    }
+    e.putFeatures(b);
     b.putInt(e.labelWidth());
-    for (int i = 0; i < e.labelWidth(); i++) {
-      b.putFloat(e.label(i));
-    }
+    e.putLabel(b);
     return b.array();
   }
 
