@@ -108,8 +108,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     if (feed == Feed.LIVE) {
       System.out.printf(
           Locale.ROOT,
-          "feed      live, replayed from 20000 pre-encoded events, at most %d ahead of training;"
+          "feed      live, replayed from %d pre-encoded events, at most %d ahead of training;"
               + " window of %d events after %d and the JIT settling (at most %d s)%n",
+          PipelineRig.LIVE_POOL,
           maxAhead,
           events - (long) (events * warmupFraction),
           (long) (events * warmupFraction),

@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * The Kafka clients' cumulative time and count meters of a learner at one instant (Micrometer's
- * binding of the client metrics, {@code kafka.producer.*}, {@code kafka.consumer.*}, {@code
- * kafka.stream.thread.*}); two of them tell where the stream thread waited in between: producer
- * flushes and transaction calls at commits, blocked sends, polls. Summed over clients. Immutable.
+ * binding of the client metrics, {@code kafka.producer.*} and {@code kafka.stream.thread.*}); two
+ * of them tell where the stream thread waited in between: producer flushes and transaction calls at
+ * commits, blocked sends, and how many commits, polls and produce requests there were. Summed over
+ * clients. Immutable.
  *
  * @param values meter name → cumulative value (nanoseconds for {@code *.time.ns.total}, a count
  *     otherwise)

@@ -1,5 +1,7 @@
 package io.mtlstream.bench.pipeline;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +45,7 @@ public record LearnerRun(
   public LearnerRun {
     topThreads = List.copyOf(topThreads);
     stackSamples = Map.copyOf(stackSamples);
-    clientTimes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clientTimes));
+    clientTimes = Collections.unmodifiableMap(new LinkedHashMap<>(clientTimes));
   }
 
   public double eventsPerSecond() {

@@ -40,7 +40,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class PipelineRig implements AutoCloseable {
 
   /** Distinct events a live feed replays: enough to mix tasks and batches, small in memory. */
-  static final int LIVE_POOL = 20_000;
+  public static final int LIVE_POOL = 20_000;
 
   private final EmbeddedKafkaBroker broker;
   private final PipelineWorkload workload;

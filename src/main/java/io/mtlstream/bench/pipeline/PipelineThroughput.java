@@ -4,6 +4,8 @@ import io.mtlstream.app.LearnerApp;
 import io.mtlstream.app.config.MtlConfig;
 import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.app.config.Settings;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +65,7 @@ public final class PipelineThroughput {
 
   /** Opens a fresh rig: a live feed gets its own broker per run, so no run inherits a backlog. */
   public interface RigFactory {
-    PipelineRig open() throws java.io.IOException;
+    PipelineRig open() throws IOException;
   }
 
   /**
@@ -103,12 +105,12 @@ public final class PipelineThroughput {
   private PipelineThroughput() {}
 
   public static Result run(RigFactory rigs, Options options)
-      throws InterruptedException, TimeoutException, java.io.IOException {
+      throws InterruptedException, TimeoutException, IOException {
     return options.live() ? runLive(rigs, options) : runBacklog(rigs, options);
   }
 
   private static Result runBacklog(RigFactory rigs, Options options)
-      throws InterruptedException, TimeoutException, java.io.IOException {
+      throws InterruptedException, TimeoutException, IOException {
     try (PipelineRig rig = rigs.open()) {
       long t0 = System.nanoTime();
       long preloaded = rig.preload(options.events());
@@ -135,7 +137,7 @@ public final class PipelineThroughput {
   }
 
   private static Result runLive(RigFactory rigs, Options options)
-      throws InterruptedException, TimeoutException, java.io.IOException {
+      throws InterruptedException, TimeoutException, IOException {
     InProcessSteps.Result before = null;
     InProcessSteps.Result after = null;
     List<LearnerRun> runs = new ArrayList<>();
@@ -201,7 +203,13 @@ public final class PipelineThroughput {
    * @param jitWait it opens only once the JIT compilers have settled ({@link JitWarmup}), or after
    *     this long from the learner's start
    */
-  record Window(long warm, long events, long cap, Duration jitWait) {}
+  record Window(long warm, long events, long cap, Duration jitWait) {
+
+    /** Trained events at which a window opened at {@code opened} closes (no overflow). */
+    long closeAt(long opened) {
+      return events >= cap - opened ? cap : opened + events;
+    }
+  }
 
   static final long JIT_SPAN_NANOS = 10_000_000_000L;
   static final double JIT_SETTLED_SHARE = 0.10;
@@ -246,8 +254,7 @@ public final class PipelineThroughput {
         long lastChange = first;
         long events = firstEvents;
         long stallNanos = options.stall().toNanos();
-        long closeAt =
-            Math.min(window.cap(), firstEvents + Math.min(window.events(), window.cap()));
+        long closeAt = window.closeAt(firstEvents);
         while (events < closeAt && System.nanoTime() - lastChange < stallNanos) {
           pause(deadline, "trained " + events + " of " + closeAt + " events in time");
           long now = probe.trainedEvents();
@@ -281,7 +288,7 @@ public final class PipelineThroughput {
   }
 
   private static long jitMillis() {
-    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    var jit = ManagementFactory.getCompilationMXBean();
     return jit != null && jit.isCompilationTimeMonitoringSupported()
         ? jit.getTotalCompilationTime()
         : 0;
