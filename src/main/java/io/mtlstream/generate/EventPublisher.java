@@ -220,10 +220,7 @@ public final class EventPublisher implements AutoCloseable {
         throw new IllegalArgumentException(
             "rate must be finite and >= 0 events/s (0 = unlimited), was " + rate);
       }
-      if (encoding == EventEncoding.AUTO) {
-        throw new IllegalArgumentException(
-            "encoding must be json or binary: auto only applies to reading");
-      }
+      // EventRecords rejects the auto encoding (reading only) with the same kind of error.
       return new EventPublisher(this);
     }
   }

@@ -38,19 +38,12 @@ public final class EventRecords {
 
   /** The record of {@code e}, stamped with the event's own time. */
   public ProducerRecord<byte[], byte[]> of(LabeledEvent e) {
-    return of(e, e.timestamp());
-  }
-
-  /**
-   * The record of {@code e} with record timestamp {@code timestamp} (e.g. a replay's send time).
-   */
-  public ProducerRecord<byte[], byte[]> of(LabeledEvent e, long timestamp) {
     String topic = topicByTask.computeIfAbsent(e.task(), t -> topicPrefix + t);
     // Shared between records: neither the producer nor its serializer modify keys.
     byte[] key = keyByModel.computeIfAbsent(e.model(), m -> m.getBytes(StandardCharsets.UTF_8));
     // The task field is redundant on a task topic but keeps each record self-describing (e.g.
     // when topics are mirrored into a mixed one); the decoder checks it against the topic.
     byte[] value = encoding == EventEncoding.BINARY ? binary.encode(e, true) : json.encode(e, true);
-    return new ProducerRecord<>(topic, null, timestamp, key, value);
+    return new ProducerRecord<>(topic, null, e.timestamp(), key, value);
   }
 }

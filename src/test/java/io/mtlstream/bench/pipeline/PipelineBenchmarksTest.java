@@ -17,9 +17,7 @@ class PipelineBenchmarksTest {
   @Test
   void shouldMeasureEndToEndAndInProcessThroughputSideBySide() throws Exception {
     PipelineThroughput.Result r =
-        PipelineThroughput.run(
-            () -> new PipelineRig(TOY, Map.of(MtlKeys.BATCH_SIZE.key(), "100"), Map.of()),
-            options(3000, 0));
+        PipelineThroughput.run(PipelineBenchmarksTest::toyRig, options(3000, 0));
 
     assertThat(r.preloaded()).isEqualTo(3000);
     LearnerRun run = r.runs().get(0);
@@ -37,9 +35,7 @@ class PipelineBenchmarksTest {
   @Test
   void shouldTrainALiveFeedInsideTheWindowUntilItsLastEventsAreAhead() throws Exception {
     PipelineThroughput.Result r =
-        PipelineThroughput.run(
-            () -> new PipelineRig(TOY, Map.of(MtlKeys.BATCH_SIZE.key(), "100"), Map.of()),
-            options(4000, 1000));
+        PipelineThroughput.run(PipelineBenchmarksTest::toyRig, options(4000, 1000));
 
     assertThat(r.preloaded()).isZero();
     LearnerRun run = r.runs().get(0);
@@ -47,6 +43,10 @@ class PipelineBenchmarksTest {
     assertThat(run.events()).isBetween(4000L, 4100L);
     assertThat(run.eventsPerSecond()).isPositive();
     assertThat(r.ratio(run)).isPositive();
+  }
+
+  private static PipelineRig toyRig() throws java.io.IOException {
+    return new PipelineRig(TOY, Map.of(MtlKeys.BATCH_SIZE.key(), "100"), Map.of());
   }
 
   private static PipelineThroughput.Options options(long events, long maxAhead) {
