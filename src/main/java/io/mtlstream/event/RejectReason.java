@@ -8,7 +8,8 @@ import java.util.Locale;
  *
  * <p>Declaration order is precedence: when a record has several problems the decoder reports the
  * first reason in this order, independent of the order of the JSON fields. Routing (task, model)
- * comes before features and labels because a label can only be judged against its task.
+ * comes before features and labels because a label can only be judged against its task. {@link
+ * #WRONG_PARTITION} is judged last, by the topology, on an otherwise valid event.
  */
 public enum RejectReason {
   OVERSIZED("record value is larger than the configured limit"),
@@ -21,7 +22,10 @@ public enum RejectReason {
   WRONG_FEATURE_COUNT("the features array does not have the schema's feature count"),
   NON_FINITE_FEATURE("a feature is NaN, infinite, null, or overflows a float"),
   MISSING_LABEL("no label field, or it is null"),
-  INVALID_LABEL("the label does not fit its task's kind, width or class range");
+  INVALID_LABEL("the label does not fit its task's kind, width or class range"),
+  WRONG_PARTITION(
+      "direct input only: the record is not on the partition Kafka's default partitioner gives"
+          + " its model id, so another learner owns that model");
 
   private final String code;
   private final String description;

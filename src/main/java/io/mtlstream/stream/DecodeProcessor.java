@@ -23,8 +23,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * record goes to the dead-letter branch with its original key and value plus reason, message and
  * source headers, and a rejection notice goes to the rejection model's learner so the count is part
  * of its exactly-once state. Each topic's values are read in its configured {@link EventEncoding}
- * (JSON, binary, or auto by the first byte); both go through the same validation. Never throws on
- * bad input. One instance per stream task.
+ * (JSON, binary, or auto by the first byte); both go through the same validation. With direct input
+ * ({@link StreamSettings#directInput()}) an event must also sit on its model's partition. Never
+ * throws on bad input. One instance per stream task.
  */
 final class DecodeProcessor implements Processor<byte[], byte[], String, Routed> {
 
@@ -32,6 +33,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Routed>
   private final EventDecoder json;
   private final BinaryEventDecoder binary;
   private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+  private final ModelPartitions ownership;
   private Counter accepted;
   private ProcessorContext<String, Routed> context;
 
@@ -39,6 +41,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Routed>
     this.settings = settings;
     this.json = new EventDecoder(settings.schema());
     this.binary = new BinaryEventDecoder(settings.schema());
+    this.ownership = new ModelPartitions(settings.directPartitions());
   }
 
   @Override
@@ -69,6 +72,25 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Routed>
     EventEncoding encoding =
         topic == null ? EventEncoding.AUTO : settings.topics().encodingOf(topic);
     Decoded decoded = decode(encoding, record.value(), task, record.timestamp());
+    if (decoded instanceof Decoded.Valid valid
+        && meta.isPresent()
+        && !ownership.owns(valid.event().model(), meta.get().partition())) {
+      int owner = ownership.partitionOf(valid.event().model());
+      decoded =
+          new Decoded.Invalid(
+              RejectReason.WRONG_PARTITION,
+              "model '"
+                  + valid.event().model()
+                  + "' belongs on partition "
+                  + owner
+                  + " (Kafka's default partitioner on the UTF-8 model id, "
+                  + settings.directPartitions()
+                  + " partitions), not "
+                  + meta.get().partition()
+                  + ": produce events keyed by their model id, or set"
+                  + " mtl.input.partitioned.by.model=false",
+              valid.event().model());
+    }
     if (decoded instanceof Decoded.Valid valid) {
       accepted.increment();
       byte[] value = EventRecordCodec.encode(valid.event());
@@ -100,6 +122,11 @@ final class DecodeProcessor implements Processor<byte[], byte[], String, Routed>
         });
     context.forward(dead);
     String model = invalid.model() != null ? invalid.model() : settings.rejectionModel();
+    if (meta.isPresent() && !ownership.owns(model, meta.get().partition())) {
+      // Direct input: that model's learner lives in another stream task, and a notice here would
+      // start a second learner for it. The dead letter and the meter still count the record.
+      return;
+    }
     context.forward(
         new Record<>(
             model,

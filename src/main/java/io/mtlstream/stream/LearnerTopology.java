@@ -16,7 +16,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The learner topology: per-task topics → decode and validate (rejects to the dead-letter topic) →
  * re-key by model id and repartition, so one partition owns one model → the learner processor with
- * its checkpoint and journal stores → training reports and snapshots.
+ * its checkpoint and journal stores → training reports and snapshots. With direct input ({@link
+ * StreamSettings#directInput()}) the input is already partitioned by model id and the learner runs
+ * in the decoder's stream task: same stores, same outputs, no repartition topic.
  */
 public final class LearnerTopology {
 
@@ -25,6 +27,11 @@ public final class LearnerTopology {
    * CheckpointStore#DEFAULT_CHUNK_BYTES}); whole checkpoints of any size are split into chunks.
    */
   static final String STATE_MAX_BYTES = Integer.toString(64 << 20);
+
+  /**
+   * Name of the by-model repartition; its topic is {@code <application.id>-by-model-repartition}.
+   */
+  public static final String BY_MODEL = "by-model";
 
   private LearnerTopology() {}
 
@@ -83,12 +90,15 @@ public final class LearnerTopology {
             settings.deadLetterTopic(),
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
 
+    KStream<String, byte[]> learnerInput =
+        routes.get("route-learn").mapValues(Routed::learnerInput, Named.as("learner-input"));
+    if (!settings.directInput()) {
+      learnerInput =
+          learnerInput.repartition(
+              Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(BY_MODEL));
+    }
     Map<String, KStream<String, LearnerOutput>> outputs =
-        routes
-            .get("route-learn")
-            .mapValues(Routed::learnerInput, Named.as("learner-input"))
-            .repartition(
-                Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName("by-model"))
+        learnerInput
             .process(
                 () -> new LearnerProcessor(settings),
                 Named.as("learner"),

@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param clock wall clock for rates and creation times (never for training decisions)
  * @param meters where counters go (events accepted, rejected by reason)
  * @param quality prequential evaluation and snapshot gate settings
+ * @param directPartitions 0: events are re-keyed and repartitioned by model id (any input
+ *     partitioning works); n ≥ 1: every input topic has n partitions and is keyed by model id, so
+ *     the learner reads the input topics directly (see {@link #withDirectInput})
  */
 public record StreamSettings(
     EventSchema schema,
@@ -42,7 +45,42 @@ public record StreamSettings(
     String snapshotsTopic,
     Clock clock,
     MeterRegistry meters,
-    QualitySettings quality) {
+    QualitySettings quality,
+    int directPartitions) {
+
+  /** Settings that repartition the input by model id. */
+  public StreamSettings(
+      EventSchema schema,
+      TopicTasks topics,
+      LearnerSettings learner,
+      int batchSize,
+      int reportEverySteps,
+      int snapshotEverySteps,
+      long snapshotEveryMillis,
+      int checkpointEverySteps,
+      String deadLetterTopic,
+      String metricsTopic,
+      String snapshotsTopic,
+      Clock clock,
+      MeterRegistry meters,
+      QualitySettings quality) {
+    this(
+        schema,
+        topics,
+        learner,
+        batchSize,
+        reportEverySteps,
+        snapshotEverySteps,
+        snapshotEveryMillis,
+        checkpointEverySteps,
+        deadLetterTopic,
+        metricsTopic,
+        snapshotsTopic,
+        clock,
+        meters,
+        quality,
+        0);
+  }
 
   public StreamSettings {
     Objects.requireNonNull(schema, "schema");
@@ -55,6 +93,7 @@ public record StreamSettings(
     require(reportEverySteps >= 1, "report interval must be >= 1 step");
     require(snapshotEverySteps >= 0 && snapshotEveryMillis >= 0, "snapshot cadence must be >= 0");
     require(checkpointEverySteps >= 1, "checkpoint interval must be >= 1 step");
+    require(directPartitions >= 0, "direct input partitions must be >= 0");
   }
 
   /** The same settings reading {@code value} topics. */
@@ -73,7 +112,8 @@ public record StreamSettings(
         snapshotsTopic,
         clock,
         meters,
-        quality);
+        quality,
+        directPartitions);
   }
 
   /** The same settings with {@code value} prequential evaluation and gate settings. */
@@ -92,7 +132,39 @@ public record StreamSettings(
         snapshotsTopic,
         clock,
         meters,
-        value);
+        value,
+        directPartitions);
+  }
+
+  /**
+   * The same settings reading input that producers already partitioned by model id: every input
+   * topic has {@code partitions} partitions and each event sits on the partition Kafka's default
+   * partitioner gives its model id. The learner then runs in the same stream task as the decoder,
+   * without the repartition topic; an event found on another partition is dead-lettered.
+   */
+  public StreamSettings withDirectInput(int partitions) {
+    require(partitions >= 1, "direct input needs >= 1 partition per topic");
+    return new StreamSettings(
+        schema,
+        topics,
+        learner,
+        batchSize,
+        reportEverySteps,
+        snapshotEverySteps,
+        snapshotEveryMillis,
+        checkpointEverySteps,
+        deadLetterTopic,
+        metricsTopic,
+        snapshotsTopic,
+        clock,
+        meters,
+        quality,
+        partitions);
+  }
+
+  /** Whether the learner reads the input topics directly (no by-model repartition). */
+  public boolean directInput() {
+    return directPartitions > 0;
   }
 
   /**

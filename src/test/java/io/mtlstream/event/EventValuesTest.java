@@ -100,7 +100,8 @@ class EventValuesTest {
             "wrong_feature_count",
             "non_finite_feature",
             "missing_label",
-            "invalid_label");
+            "invalid_label",
+            "wrong_partition");
     for (RejectReason r : RejectReason.values()) {
       assertThat(r.description()).isNotBlank().doesNotContain("\n");
       assertThat(RejectReason.fromCode(r.code())).isSameAs(r);
