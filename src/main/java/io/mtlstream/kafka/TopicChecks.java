@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * Other configs (retention, segment sizes) are the operator's to tune. Fewer partitions than the
  * spec only logs a warning: events are re-keyed and repartitioned, so any count is correct and only
- * parallelism suffers.
+ * parallelism suffers. Direct input, which skips the repartition, needs equal counts on the input
+ * topics; {@link DirectInputChecks} checks that.
  */
 final class TopicChecks {
 
