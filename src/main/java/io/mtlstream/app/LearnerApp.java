@@ -13,12 +13,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mtlstream.app.config.MtlConfig;
 import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.app.config.Settings;
+import io.mtlstream.kafka.DirectInputChecks;
 import io.mtlstream.kafka.TopicProvisioner;
 import io.mtlstream.stream.LearnerTopology;
 import io.mtlstream.stream.StreamSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class LearnerApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LearnerApp.class);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
   private final StreamSettings settings;
@@ -75,12 +79,15 @@ public final class LearnerApp implements AutoCloseable {
       throw new IllegalArgumentException(
           "no bootstrap.servers: set it in the config file, or MTL_KAFKA_BOOTSTRAP_SERVERS");
     }
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(Settings.topicSpecs(config));
+    StreamSettings stream = Settings.stream(config, Clock.systemUTC(), meters);
+    try (Admin admin = Admin.create(clientConfig(props))) {
+      new TopicProvisioner(admin, ADMIN_TIMEOUT).provision(Settings.topicSpecs(config));
+      if (Boolean.parseBoolean(config.get(MtlKeys.INPUT_PARTITIONED_BY_MODEL))) {
+        stream = stream.withDirectInput(directPartitions(admin, props, stream));
+      }
     }
     this.meters = meters;
-    this.settings = Settings.stream(config, Clock.systemUTC(), meters);
+    this.settings = stream;
     this.streams = new KafkaStreams(LearnerTopology.build(settings), props);
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -91,6 +98,46 @@ public final class LearnerApp implements AutoCloseable {
     bindProcessMeters();
     binders.add(NativeHeapTrim.start(Duration.ofMillis(config.getLong(MtlKeys.NATIVE_TRIM_MS))));
     this.endpoint = startEndpoint(config);
+  }
+
+  /**
+   * The input topics' shared partition count, after making sure no event of an earlier,
+   * repartitioning run still waits on the by-model topic that the direct topology does not read.
+   */
+  private static int directPartitions(Admin admin, Properties props, StreamSettings stream) {
+    int partitions =
+        DirectInputChecks.sharedPartitionCount(admin, stream.topics().topics(), ADMIN_TIMEOUT);
+    String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    String byModel = group + "-" + LearnerTopology.BY_MODEL + "-repartition";
+    long waiting =
+        DirectInputChecks.unconsumed(admin, clientConfig(props), group, byModel, ADMIN_TIMEOUT);
+    if (waiting > 0) {
+      throw new IllegalStateException(
+          waiting
+              + " events on "
+              + byModel
+              + " are not trained yet and the direct input would skip them. Fix: run with"
+              + " mtl.input.partitioned.by.model=false until the learner has caught up, then"
+              + " switch");
+    }
+    LOG.info("direct input: {} partitions per input topic, no by-model repartition", partitions);
+    return partitions;
+  }
+
+  /** Connection settings (servers, security) of the Streams config, for plain clients. */
+  private static Map<String, Object> clientConfig(Properties props) {
+    Map<String, Object> config = new HashMap<>();
+    props.forEach(
+        (k, v) -> {
+          String key = k.toString();
+          if (key.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+              || key.startsWith("security.")
+              || key.startsWith("sasl.")
+              || key.startsWith("ssl.")) {
+            config.put(key, v);
+          }
+        });
+    return config;
   }
 
   private void bindProcessMeters() {

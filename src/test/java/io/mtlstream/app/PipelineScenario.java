@@ -52,7 +52,15 @@ final class PipelineScenario {
   }
 
   static void run(String bootstrap, Path state, String appId) throws InterruptedException {
-    MtlConfig config = MtlConfig.load(null, Map.of(), config(bootstrap, state, appId));
+    run(bootstrap, state, appId, Map.of());
+  }
+
+  /** As {@link #run(String, Path, String)}, with {@code extra} settings over the base config. */
+  static void run(String bootstrap, Path state, String appId, Map<String, String> extra)
+      throws InterruptedException {
+    Map<String, String> settings = config(bootstrap, state, appId);
+    settings.putAll(extra);
+    MtlConfig config = MtlConfig.load(null, Map.of(), settings);
     long events = (long) STEPS * BATCH;
     try (LearnerApp app = new LearnerApp(config, new SimpleMeterRegistry()).start();
         ReportFollower reports = new ReportFollower(bootstrap, "mtl.metrics");

@@ -43,6 +43,14 @@ public final class MtlKeys {
       new ConfigKey("mtl.topic.snapshots", "mtl.snapshots", "Model snapshots (compacted).");
   public static final ConfigKey TOPIC_PARTITIONS =
       new ConfigKey("mtl.topic.partitions", "1", "Partitions of topics created at start.");
+  public static final ConfigKey INPUT_PARTITIONED_BY_MODEL =
+      new ConfigKey(
+          "mtl.input.partitioned.by.model",
+          "false",
+          "true: producers key events by model id with Kafka's default partitioner and every input"
+              + " topic has the same partition count, so the learner reads them directly, without"
+              + " the by-model repartition topic (one broker write and read less per event);"
+              + " a record on the wrong partition is dead-lettered (wrong_partition).");
   public static final ConfigKey EVENT_MAX_BYTES =
       new ConfigKey("mtl.event.max.bytes", "1048576", "Larger input records are dead-lettered.");
   public static final ConfigKey EVENT_ENCODING =
@@ -154,6 +162,7 @@ public final class MtlKeys {
           TOPIC_METRICS,
           TOPIC_SNAPSHOTS,
           TOPIC_PARTITIONS,
+          INPUT_PARTITIONED_BY_MODEL,
           EVENT_MAX_BYTES,
           EVENT_ENCODING,
           BATCH_SIZE,

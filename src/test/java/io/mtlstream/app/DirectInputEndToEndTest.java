@@ -1,0 +1,119 @@
+package io.mtlstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mtlstream.app.config.MtlConfig;
+import io.mtlstream.app.config.MtlKeys;
+import io.mtlstream.kafka.EmbeddedKafkaBroker;
+import io.mtlstream.stream.LearnerTopology;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mtl.input.partitioned.by.model=true} against a real KRaft broker: the learner trains every
+ * event without a by-model repartition topic, and refuses to start where reading directly would mix
+ * models across tasks or skip events an earlier, repartitioning run left behind.
+ */
+@Timeout(300)
+class DirectInputEndToEndTest {
+
+  private static final Map<String, String> DIRECT =
+      Map.of(MtlKeys.INPUT_PARTITIONED_BY_MODEL.key(), "true", MtlKeys.TOPIC_PARTITIONS.key(), "2");
+
+  private static EmbeddedKafkaBroker broker;
+  private static Admin admin;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().build().start();
+    admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void shouldTrainEveryEventWithoutARepartitionTopic(@TempDir Path state) throws Exception {
+    PipelineScenario.run(broker.bootstrapServers(), state, "mtl-direct", DIRECT);
+
+    Set<String> topics = admin.listTopics().names().get();
+    assertThat(topics).contains("mtl.events.task0", "mtl.events.task1");
+    assertThat(topics).noneMatch(t -> t.startsWith("mtl-direct-") && t.endsWith("-repartition"));
+    assertThat(admin.describeTopics(List.of("mtl.events.task0")).allTopicNames().get())
+        .allSatisfy((name, d) -> assertThat(d.partitions()).hasSize(2));
+  }
+
+  @Test
+  void shouldRefuseInputTopicsWithDifferentPartitionCounts(@TempDir Path state) throws Exception {
+    Map<String, String> settings = settings(state, "mtl-direct-uneven", "uneven.");
+    admin.createTopics(List.of(new NewTopic("uneven.task1", 3, (short) 1))).all().get();
+
+    assertThatThrownBy(() -> startAndClose(settings))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("uneven.task0=2")
+        .hasMessageContaining("uneven.task1=3");
+  }
+
+  @Test
+  void shouldRefuseWhileAnEarlierRunLeftEventsOnTheByModelTopic(@TempDir Path state)
+      throws Exception {
+    String appId = "mtl-direct-pending";
+    String byModel = appId + "-" + LearnerTopology.BY_MODEL + "-repartition";
+    admin.createTopics(List.of(new NewTopic(byModel, 1, (short) 1))).all().get();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (int i = 0; i < 3; i++) {
+        producer.send(
+            new ProducerRecord<>(byModel, ("left " + i).getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+
+    assertThatThrownBy(() -> startAndClose(settings(state, appId, "pending.")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("3 events on " + byModel)
+        .hasMessageContaining("mtl.input.partitioned.by.model=false");
+  }
+
+  private static Map<String, String> settings(Path state, String appId, String prefix) {
+    Map<String, String> s = PipelineScenario.config(broker.bootstrapServers(), state, appId);
+    s.putAll(DIRECT);
+    s.put(MtlKeys.TOPIC_PREFIX.key(), prefix);
+    return s;
+  }
+
+  private static void startAndClose(Map<String, String> settings) {
+    try (LearnerApp app =
+        new LearnerApp(MtlConfig.load(null, Map.of(), settings), new SimpleMeterRegistry())) {
+      assertThat(app).isNotNull();
+    }
+  }
+}
