@@ -16,17 +16,23 @@ import java.util.SplittableRandom;
 
 /**
  * Times the training step of several variants side by side in one process: each round runs a burst
- * of steps of every variant in turn, and the per-variant figure is the median over rounds, so slow
- * drifts of the machine (frequency, other load) hit all variants alike. Batches are pre-generated;
- * only {@link MultiTaskLearner#step} is timed.
+ * of steps of every variant in turn (starting one variant later each round, so none always runs
+ * first), and the per-variant figure is the median over rounds, so slow drifts of the machine
+ * (frequency, other load) hit all variants alike. The ratio to the first variant is paired: the
+ * median of the per-round ratios, which cancels drift between rounds that the ratio of two medians
+ * keeps. Batches are pre-generated; only {@link MultiTaskLearner#step} is timed.
  */
 public final class StepBenchmark {
 
   /** A timed configuration: a balancer and, for GradNorm, how its norms are computed. */
   public record Variant(String label, String balancer, TrainingStep.NormMethod normMethod) {}
 
-  /** Median milliseconds per step, events per second and achieved matmul GFLOP/s of a variant. */
-  public record Timing(String label, double msPerStep, double eventsPerSecond, double gflops) {}
+  /**
+   * Median milliseconds per step, events per second and achieved matmul GFLOP/s of a variant, and
+   * its paired ratio to the first variant ({@link #pairedRatio}; 1 for the first itself).
+   */
+  public record Timing(
+      String label, double msPerStep, double eventsPerSecond, double gflops, double ratio) {}
 
   /**
    * @param inputs features per event
@@ -105,7 +111,8 @@ public final class StepBenchmark {
       }
       double[][] ms = new double[variants.size()][config.rounds()];
       for (int r = 0; r < config.rounds(); r++) {
-        for (int v = 0; v < variants.size(); v++) {
+        for (int k = 0; k < variants.size(); k++) {
+          int v = (r + k) % variants.size();
           long start = System.nanoTime();
           steps(learners.get(v), pool, config.burst());
           ms[v][r] = (System.nanoTime() - start) / 1e6 / config.burst();
@@ -121,7 +128,8 @@ public final class StepBenchmark {
                 variants.get(v).label(),
                 median,
                 config.batch() / (median / 1000),
-                flops / (median / 1000) / 1e9));
+                flops / (median / 1000) / 1e9,
+                pairedRatio(ms[v], ms[0])));
       }
       return out;
     } finally {
@@ -146,6 +154,20 @@ public final class StepBenchmark {
       out.add(RandomBatches.of(spec, random, rows));
     }
     return out;
+  }
+
+  /**
+   * Median over rounds of {@code ms[r] / base[r]}: each round's ratio of two neighbouring bursts.
+   */
+  static double pairedRatio(double[] ms, double[] base) {
+    if (ms.length != base.length || ms.length == 0) {
+      throw new IllegalArgumentException("paired ratio needs the same, non-zero number of rounds");
+    }
+    double[] ratios = new double[ms.length];
+    for (int r = 0; r < ms.length; r++) {
+      ratios[r] = ms[r] / base[r];
+    }
+    return median(ratios);
   }
 
   private static double median(double[] values) {
