@@ -13,6 +13,7 @@ import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.TaskRows;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -140,16 +141,21 @@ public final class TrainingStep {
             losses, norms, new float[tasks][], Double.NaN, false, Rejection.NON_FINITE_LOSS);
       }
       NDArray gradient = flat.getGradient();
+      boolean gram = probe != null && gramNorms(batch);
       NDArray taskNorms =
           probe == null
               ? null
-              : sharedWeightGradient(
-                  step, batch, probe.getGradient(), trunk.sharedInput(), gradient);
+              : sharedWeightGradient(batch, probe.getGradient(), trunk.sharedInput(), gradient);
       NDArray total = gradient.norm().expandDims(0);
+      // One read to the host: the total norm, then the blocks' norms or (Gram) their pair values.
       float[] values = (taskNorms == null ? total : total.concat(taskNorms)).toFloatArray();
-      for (int b = 1; b < values.length; b++) {
-        int task = batch.blocks().get(b - 1).task();
-        norms[task] = values[b] / weights[task];
+      if (taskNorms != null) {
+        double[] blockNorms =
+            gram ? GramNorms.blockNorms(values, 1, blockRows(batch)) : tail(values);
+        for (int b = 0; b < blockNorms.length; b++) {
+          int task = batch.blocks().get(b).task();
+          norms[task] = blockNorms[b] / weights[task];
+        }
       }
       double gradientNorm = values[0];
       if (!Double.isFinite(gradientNorm)) {
@@ -174,11 +180,12 @@ public final class TrainingStep {
    * gradient is ∂(Σ w_j L_j)/∂pre, whose rows of task i are w_i ∂L_i/∂pre; with h the shared
    * layer's input, ∇_W (w_i L_i) = (those rows)ᵀ h_i. Each block's product is added in place and
    * its norm taken right away: no stacked [blocks, out, in] copy, which measured as the largest
-   * part of the per-task cost. Runs outside the gradient collector, so nothing here is recorded.
-   * Returns ‖∇_W (w_i L_i)‖ per block, as one array.
+   * part of the per-task cost. Small batches ({@link #gramNorms}) instead add one full product and
+   * return {@link GramNorms#pairs}, whose block sums the host takes. Runs outside the gradient
+   * collector, so nothing here is recorded. Returns ‖∇_W (w_i L_i)‖ per block, or the pair values.
    */
   private NDArray sharedWeightGradient(
-      NDManager step, MiniBatch batch, NDArray gradPre, NDArray h, NDArray gradient) {
+      MiniBatch batch, NDArray gradPre, NDArray h, NDArray gradient) {
     ParameterLayout.Dense shared = network.layout().sharedLayer();
     NDArray weightGradient =
         gradient.get(sharedWeightRange).reshape(new Shape(shared.out(), shared.in()));
@@ -188,8 +195,11 @@ public final class TrainingStep {
       weightGradient.addi(piece);
       return piece.norm().expandDims(0);
     }
-    if (gramPays(batch.rows(), shared)) {
-      return gramNorms(step, batch, gradPre, h, weightGradient);
+    if (gramNorms(batch)) {
+      // The shared weight's gradient is one full product Gᵀ H, the sum of the blocks'.
+      NDArray gradPreT = gradPre.transpose();
+      weightGradient.addi(gradPreT.matMul(h));
+      return GramNorms.pairs(gradPre, gradPreT, h);
     }
     long[] cuts = new long[blocks - 1];
     long row = 0;
@@ -208,43 +218,22 @@ public final class TrainingStep {
     return NDArrays.stack(norms);
   }
 
-  /**
-   * Whether the Gram form costs fewer multiply-adds than the per-block products: B²·(out + in)
-   * against B·out·in, i.e. for batches below out·in / (out + in) rows (128 for a 256×256 layer).
-   */
-  private static boolean gramPays(int rows, ParameterLayout.Dense shared) {
-    return (long) rows * (shared.out() + shared.in()) < (long) shared.out() * shared.in();
+  /** Whether this batch's per-block norms come from Gram matrices (several blocks, few rows). */
+  private boolean gramNorms(MiniBatch batch) {
+    return batch.blocks().size() > 1
+        && GramNorms.pays(batch.rows(), network.layout().sharedLayer());
   }
 
-  /**
-   * The same per-block norms through Gram matrices, in a fixed number of native calls whatever the
-   * task count: ‖G_iᵀ H_i‖²_F = Σ_{r,s ∈ block i} (g_r·g_s)(h_r·h_s), so with P = (G Gᵀ) ⊙ (H Hᵀ)
-   * and M the rows' one-hot block membership, the squared norms are the column sums of (P M) ⊙ M.
-   * The shared weight's gradient is then one full product Gᵀ H, the sum of the blocks'.
-   */
-  private NDArray gramNorms(
-      NDManager step, MiniBatch batch, NDArray gradPre, NDArray h, NDArray weightGradient) {
-    weightGradient.addi(gradPre.transpose().matMul(h));
-    int rows = batch.rows();
-    int blocks = batch.blocks().size();
-    NDArray membership =
-        staging.array(
-            step,
-            new Shape(rows, blocks),
-            f -> {
-              // Every element is written: the staging buffer holds the previous step's data.
-              int at = 0;
-              for (int b = 0; b < blocks; b++) {
-                for (int r = 0; r < batch.blocks().get(b).rows(); r++, at++) {
-                  for (int c = 0; c < blocks; c++) {
-                    f.put(at * blocks + c, c == b ? 1f : 0f);
-                  }
-                }
-              }
-            });
-    NDArray pairs = gradPre.matMul(gradPre.transpose()).muli(h.matMul(h.transpose()));
-    // Rounding can leave a tiny negative where the true norm is 0.
-    return pairs.matMul(membership).muli(membership).sum(new int[] {0}).maximum(0f).sqrt();
+  private static List<Integer> blockRows(MiniBatch batch) {
+    return batch.blocks().stream().map(TaskRows::rows).toList();
+  }
+
+  private static double[] tail(float[] values) {
+    double[] out = new double[values.length - 1];
+    for (int i = 1; i < values.length; i++) {
+      out[i - 1] = values[i];
+    }
+    return out;
   }
 
   /** Forward of every task and one backward of Σ w_i L_i; false if a loss is not finite. */
@@ -331,13 +320,9 @@ public final class TrainingStep {
     }
   }
 
-  /**
-   * Features once, labels twice (the naive norm method computes every task's loss twice), and room
-   * for the Gram norms' membership matrix.
-   */
+  /** Features once, labels twice (the naive norm method computes every task's loss twice). */
   private long stagedFloats(MiniBatch batch) {
-    // Features, and the block membership matrix of the Gram norms (at most rows × blocks).
-    long floats = (long) batch.rows() * (network.spec().inputs() + batch.blocks().size());
+    long floats = (long) batch.rows() * network.spec().inputs();
     for (TaskRows rows : batch.blocks()) {
       floats += 2 * TaskLosses.stagedFloats(network.spec().task(rows.task()), rows.rows());
     }
