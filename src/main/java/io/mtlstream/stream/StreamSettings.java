@@ -98,42 +98,12 @@ public record StreamSettings(
 
   /** The same settings reading {@code value} topics. */
   public StreamSettings withTopics(TopicTasks value) {
-    return new StreamSettings(
-        schema,
-        value,
-        learner,
-        batchSize,
-        reportEverySteps,
-        snapshotEverySteps,
-        snapshotEveryMillis,
-        checkpointEverySteps,
-        deadLetterTopic,
-        metricsTopic,
-        snapshotsTopic,
-        clock,
-        meters,
-        quality,
-        directPartitions);
+    return copy(value, quality, directPartitions);
   }
 
   /** The same settings with {@code value} prequential evaluation and gate settings. */
   public StreamSettings withQuality(QualitySettings value) {
-    return new StreamSettings(
-        schema,
-        topics,
-        learner,
-        batchSize,
-        reportEverySteps,
-        snapshotEverySteps,
-        snapshotEveryMillis,
-        checkpointEverySteps,
-        deadLetterTopic,
-        metricsTopic,
-        snapshotsTopic,
-        clock,
-        meters,
-        value,
-        directPartitions);
+    return copy(topics, value, directPartitions);
   }
 
   /**
@@ -144,9 +114,14 @@ public record StreamSettings(
    */
   public StreamSettings withDirectInput(int partitions) {
     require(partitions >= 1, "direct input needs >= 1 partition per topic");
+    return copy(topics, quality, partitions);
+  }
+
+  /** These settings with the components the withers change replaced. */
+  private StreamSettings copy(TopicTasks t, QualitySettings q, int partitions) {
     return new StreamSettings(
         schema,
-        topics,
+        t,
         learner,
         batchSize,
         reportEverySteps,
@@ -158,7 +133,7 @@ public record StreamSettings(
         snapshotsTopic,
         clock,
         meters,
-        quality,
+        q,
         partitions);
   }
 
