@@ -1,8 +1,6 @@
 package io.mtlstream.stream;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -10,12 +8,12 @@ import org.apache.kafka.common.utils.Utils;
  * partitioner picks for the UTF-8 model id as key (murmur2, as producers and the by-model
  * repartition both use), so direct and repartitioned input put a model on the same partition. Zero
  * partitions means the input is repartitioned and every task owns every model that reaches it.
- * Caches one entry per model id; one instance per stream task, not thread-safe.
+ * Nothing is cached: model ids come from the input, so a cache would grow with whatever ids a bad
+ * producer sends, and murmur2 of a short id costs less than the decode before it. Immutable.
  */
 final class ModelPartitions {
 
   private final int partitions;
-  private final Map<String, Integer> byModel = new HashMap<>();
 
   ModelPartitions(int partitions) {
     if (partitions < 0) {
@@ -34,7 +32,7 @@ final class ModelPartitions {
     if (partitions <= 1) {
       return 0;
     }
-    return byModel.computeIfAbsent(model, m -> of(m, partitions));
+    return of(model, partitions);
   }
 
   /** Kafka's default partitioner for a keyed record. */
