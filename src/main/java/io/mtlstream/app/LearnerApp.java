@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -108,7 +109,21 @@ public final class LearnerApp implements AutoCloseable {
     int partitions =
         DirectInputChecks.sharedPartitionCount(admin, stream.topics().topics(), ADMIN_TIMEOUT);
     String group = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-    String byModel = group + "-" + LearnerTopology.BY_MODEL + "-repartition";
+    String state = LearnerTopology.checkpointChangelog(group);
+    OptionalInt written = DirectInputChecks.partitionCount(admin, state, ADMIN_TIMEOUT);
+    if (written.isPresent() && written.getAsInt() != partitions) {
+      throw new IllegalStateException(
+          "the input topics have "
+              + partitions
+              + " partitions but the learners' state ("
+              + state
+              + ") was written under "
+              + written.getAsInt()
+              + ": read directly, models would land on partitions away from their state. Fix: keep"
+              + " mtl.input.partitioned.by.model=false, or reset the application"
+              + " (kafka-streams-application-reset.sh) and retrain");
+    }
+    String byModel = LearnerTopology.byModelTopic(group);
     long waiting =
         DirectInputChecks.unconsumed(admin, clientConfig(props), group, byModel, ADMIN_TIMEOUT);
     if (waiting > 0) {

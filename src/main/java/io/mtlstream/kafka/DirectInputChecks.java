@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * What must hold before a learner reads its input topics directly, without repartitioning by model
  * id: every input topic has the same partition count (so partition p of each topic lands in the
- * same stream task), and no event waits untrained on the by-model repartition topic of an earlier
+ * same stream task), the learners' state was written under that count (else models would move away
+ * from their state), and no event waits untrained on the by-model repartition topic of an earlier
  * run that did repartition (the direct topology no longer reads it, so those events would be lost).
  * Stateless; each call opens and closes its own clients.
  */
@@ -49,6 +51,18 @@ public final class DirectInputChecks {
               + " keep producers keying by model id, or set mtl.input.partitioned.by.model=false");
     }
     return counts.values().iterator().next();
+  }
+
+  /** The partition count of {@code topic}, empty if it does not exist. */
+  public static OptionalInt partitionCount(Admin admin, String topic, Duration timeout) {
+    if (!await(admin.listTopics().names(), timeout, "list topics").contains(topic)) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(
+        await(admin.describeTopics(List.of(topic)).allTopicNames(), timeout, "describe " + topic)
+            .get(topic)
+            .partitions()
+            .size());
   }
 
   /**

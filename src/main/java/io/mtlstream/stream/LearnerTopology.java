@@ -31,7 +31,20 @@ public final class LearnerTopology {
   /**
    * Name of the by-model repartition; its topic is {@code <application.id>-by-model-repartition}.
    */
-  public static final String BY_MODEL = "by-model";
+  private static final String BY_MODEL = "by-model";
+
+  /** The by-model repartition topic of application {@code applicationId}. */
+  public static String byModelTopic(String applicationId) {
+    return applicationId + "-" + BY_MODEL + "-repartition";
+  }
+
+  /**
+   * The changelog of the learners' checkpoints: its partition count is the partitioning the models'
+   * state was written under.
+   */
+  public static String checkpointChangelog(String applicationId) {
+    return applicationId + "-" + LearnerProcessor.CHECKPOINTS + "-changelog";
+  }
 
   private LearnerTopology() {}
 

@@ -87,10 +87,23 @@ class DirectInputEndToEndTest {
   }
 
   @Test
+  void shouldRefuseWhenTheLearnersStateWasWrittenUnderAnotherPartitionCount(@TempDir Path state)
+      throws Exception {
+    String appId = "mtl-direct-moved";
+    String changelog = LearnerTopology.checkpointChangelog(appId);
+    admin.createTopics(List.of(new NewTopic(changelog, 3, (short) 1))).all().get();
+
+    assertThatThrownBy(() -> startAndClose(settings(state, appId, "moved.")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("input topics have 2 partitions")
+        .hasMessageContaining(changelog + ") was written under 3");
+  }
+
+  @Test
   void shouldRefuseWhileAnEarlierRunLeftEventsOnTheByModelTopic(@TempDir Path state)
       throws Exception {
     String appId = "mtl-direct-pending";
-    String byModel = appId + "-" + LearnerTopology.BY_MODEL + "-repartition";
+    String byModel = LearnerTopology.byModelTopic(appId);
     admin.createTopics(List.of(new NewTopic(byModel, 1, (short) 1))).all().get();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
@@ -123,7 +136,8 @@ class DirectInputEndToEndTest {
     long perRun = (long) steps * PipelineScenario.BATCH;
 
     TrainingReport before = trainAndFollow(base, perRun, steps);
-    assertThat(admin.listTopics().names().get()).contains("mtl-direct-switch-by-model-repartition");
+    assertThat(admin.listTopics().names().get())
+        .contains(LearnerTopology.byModelTopic("mtl-direct-switch"));
 
     Map<String, String> direct = new HashMap<>(base);
     direct.put(MtlKeys.INPUT_PARTITIONED_BY_MODEL.key(), "true");

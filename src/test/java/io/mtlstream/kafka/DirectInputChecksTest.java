@@ -69,6 +69,14 @@ class DirectInputChecksTest {
   }
 
   @Test
+  void shouldTellAPartitionCountOrThatTheTopicIsMissing() throws Exception {
+    create("counted", 4);
+
+    assertThat(DirectInputChecks.partitionCount(admin, "counted", WAIT)).hasValue(4);
+    assertThat(DirectInputChecks.partitionCount(admin, "not-there", WAIT)).isEmpty();
+  }
+
+  @Test
   void shouldCountNothingOnATopicThatDoesNotExist() {
     assertThat(unconsumed("no-offsets-group", "never-created")).isZero();
   }
