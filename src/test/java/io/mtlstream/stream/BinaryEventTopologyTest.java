@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -58,20 +56,18 @@ class BinaryEventTopologyTest {
       in.get("bin").pipeInput("truncated".getBytes(UTF_8), truncated, 2000L);
       in.get("bin").pipeInput("json".getBytes(UTF_8), json, 2001L);
 
-      List<TestRecord<byte[], byte[]>> dead =
-          driver
-              .createOutputTopic(
-                  settings.deadLetterTopic(),
-                  new ByteArrayDeserializer(),
-                  new ByteArrayDeserializer())
-              .readRecordsToList();
+      List<TestRecord<byte[], byte[]>> dead = TestStreams.deadLetters(driver, settings);
       assertThat(dead).hasSize(2);
       assertThat(dead.get(0).value()).isEqualTo(truncated);
-      assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("malformed_binary");
-      assertThat(header(dead.get(0), DeadLetterHeaders.MESSAGE)).contains("truncated");
-      assertThat(header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("mtl.events.bin");
-      assertThat(header(dead.get(1), DeadLetterHeaders.REASON)).isEqualTo("malformed_binary");
-      assertThat(header(dead.get(1), DeadLetterHeaders.MESSAGE)).contains("JSON on a binary topic");
+      assertThat(TestStreams.header(dead.get(0), DeadLetterHeaders.REASON))
+          .isEqualTo("malformed_binary");
+      assertThat(TestStreams.header(dead.get(0), DeadLetterHeaders.MESSAGE)).contains("truncated");
+      assertThat(TestStreams.header(dead.get(0), DeadLetterHeaders.SOURCE_TOPIC))
+          .isEqualTo("mtl.events.bin");
+      assertThat(TestStreams.header(dead.get(1), DeadLetterHeaders.REASON))
+          .isEqualTo("malformed_binary");
+      assertThat(TestStreams.header(dead.get(1), DeadLetterHeaders.MESSAGE))
+          .contains("JSON on a binary topic");
       assertThat(meters.counter("mtl.events.rejected", "reason", "malformed_binary").count())
           .isEqualTo(2.0);
 
@@ -117,10 +113,5 @@ class BinaryEventTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mtl-binary-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     return p;
-  }
-
-  private static String header(TestRecord<byte[], byte[]> r, String name) {
-    Header h = r.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), UTF_8);
   }
 }

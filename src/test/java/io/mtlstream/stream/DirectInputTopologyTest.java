@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.Topology;
@@ -92,18 +91,13 @@ class DirectInputTopologyTest {
       String badLabel = "{\"model\":\"" + elsewhere + "\",\"features\":[1,2,3,4],\"label\":2}";
       in.get("bin").pipeInput(null, badLabel.getBytes(UTF_8), 90L);
 
-      List<TestRecord<byte[], byte[]>> dead =
-          driver
-              .createOutputTopic(
-                  settings.deadLetterTopic(),
-                  new ByteArrayDeserializer(),
-                  new ByteArrayDeserializer())
-              .readRecordsToList();
+      List<TestRecord<byte[], byte[]>> dead = TestStreams.deadLetters(driver, settings);
       assertThat(dead).hasSize(25);
-      List<String> reasons = dead.stream().map(d -> header(d, DeadLetterHeaders.REASON)).toList();
+      List<String> reasons =
+          dead.stream().map(d -> TestStreams.header(d, DeadLetterHeaders.REASON)).toList();
       assertThat(reasons.subList(0, 24)).containsOnly("wrong_partition");
       assertThat(reasons.get(24)).isEqualTo("invalid_label");
-      assertThat(header(dead.get(0), DeadLetterHeaders.MESSAGE))
+      assertThat(TestStreams.header(dead.get(0), DeadLetterHeaders.MESSAGE))
           .contains("'" + elsewhere + "'", "partition 1", "not 0");
       assertThat(meters.counter("mtl.events.rejected", "reason", "wrong_partition").count())
           .isEqualTo(24.0);
@@ -125,10 +119,5 @@ class DirectInputTopologyTest {
         .filter(m -> ModelPartitions.of(m, count) == partition)
         .findFirst()
         .orElseThrow();
-  }
-
-  private static String header(TestRecord<byte[], byte[]> r, String name) {
-    var h = r.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), UTF_8);
   }
 }

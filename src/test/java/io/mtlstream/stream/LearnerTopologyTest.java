@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -100,20 +99,15 @@ class LearnerTopologyTest {
           valid++;
         }
       }
-      List<TestRecord<byte[], byte[]>> dead =
-          driver
-              .createOutputTopic(
-                  settings.deadLetterTopic(),
-                  new ByteArrayDeserializer(),
-                  new ByteArrayDeserializer())
-              .readRecordsToList();
+      List<TestRecord<byte[], byte[]>> dead = TestStreams.deadLetters(driver, settings);
       assertThat(dead).hasSize(bad.size());
       for (TestRecord<byte[], byte[]> d : dead) {
         String expectedReason = new String(d.key(), UTF_8);
-        assertThat(header(d, DeadLetterHeaders.REASON)).isEqualTo(expectedReason);
+        assertThat(TestStreams.header(d, DeadLetterHeaders.REASON)).isEqualTo(expectedReason);
         assertThat(d.value()).isEqualTo(bad.get(expectedReason));
-        assertThat(header(d, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("mtl.events.bin");
-        assertThat(header(d, DeadLetterHeaders.MESSAGE)).isNotBlank();
+        assertThat(TestStreams.header(d, DeadLetterHeaders.SOURCE_TOPIC))
+            .isEqualTo("mtl.events.bin");
+        assertThat(TestStreams.header(d, DeadLetterHeaders.MESSAGE)).isNotBlank();
         assertThat(meters.counter("mtl.events.rejected", "reason", expectedReason).count())
             .isEqualTo(1.0);
       }
@@ -168,14 +162,8 @@ class LearnerTopologyTest {
             4L + i);
       }
       List<String> reasons =
-          driver
-              .createOutputTopic(
-                  settings.deadLetterTopic(),
-                  new ByteArrayDeserializer(),
-                  new ByteArrayDeserializer())
-              .readRecordsToList()
-              .stream()
-              .map(r -> header(r, DeadLetterHeaders.REASON))
+          TestStreams.deadLetters(driver, settings).stream()
+              .map(r -> TestStreams.header(r, DeadLetterHeaders.REASON))
               .toList();
       assertThat(reasons).containsExactly("unknown_task", "unknown_model", "unknown_task");
       List<TestRecord<String, byte[]>> reports = output(driver, settings.metricsTopic());
@@ -226,11 +214,6 @@ class LearnerTopologyTest {
       assertThat(last.prequential().get("reg").get("loss")).isGreaterThan(100.0);
       assertThat(last.prequential().get("bin").get("accuracy")).isBetween(0.0, 1.0);
     }
-  }
-
-  private static String header(TestRecord<byte[], byte[]> r, String name) {
-    Header h = r.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), UTF_8);
   }
 
   static Map<String, TestInputTopic<byte[], byte[]>> inputs(TopologyTestDriver driver) {

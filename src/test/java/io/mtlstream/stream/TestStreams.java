@@ -10,11 +10,14 @@ import io.mtlstream.train.Activation;
 import io.mtlstream.train.LearnerSettings;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.TaskSpec;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -81,6 +84,21 @@ final class TestStreams {
   }
 
   /** The newest snapshot the topology published. */
+  /** Every record on the dead-letter topic so far. */
+  static List<TestRecord<byte[], byte[]>> deadLetters(
+      TopologyTestDriver driver, StreamSettings settings) {
+    return driver
+        .createOutputTopic(
+            settings.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        .readRecordsToList();
+  }
+
+  /** The last value of header {@code name} as UTF-8, or null. */
+  static String header(TestRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
   static Snapshot lastSnapshot(TopologyTestDriver driver, StreamSettings settings) {
     List<TestRecord<String, byte[]>> snapshots =
         LearnerTopologyTest.output(driver, settings.snapshotsTopic());
