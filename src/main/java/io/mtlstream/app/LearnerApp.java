@@ -102,8 +102,9 @@ public final class LearnerApp implements AutoCloseable {
   }
 
   /**
-   * The input topics' shared partition count, after making sure no event of an earlier,
-   * repartitioning run still waits on the by-model topic that the direct topology does not read.
+   * The input topics' shared partition count, after making sure the learners' state was written
+   * under it and no event of an earlier, repartitioning run still waits on the by-model topic that
+   * the direct topology does not read.
    */
   private static int directPartitions(Admin admin, Properties props, StreamSettings stream) {
     int partitions =
@@ -119,9 +120,12 @@ public final class LearnerApp implements AutoCloseable {
               + state
               + ") was written under "
               + written.getAsInt()
-              + ": read directly, models would land on partitions away from their state. Fix: keep"
-              + " mtl.input.partitioned.by.model=false, or reset the application"
-              + " (kafka-streams-application-reset.sh) and retrain");
+              + ": read directly, models would land on partitions away from their state. Fix: feed"
+              + " the learner from topics with "
+              + written.getAsInt()
+              + " partitions, or reset the application (kafka-streams-application-reset.sh) to"
+              + " retrain under "
+              + partitions);
     }
     String byModel = LearnerTopology.byModelTopic(group);
     long waiting =
