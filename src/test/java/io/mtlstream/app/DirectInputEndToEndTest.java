@@ -6,19 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mtlstream.app.config.MtlConfig;
 import io.mtlstream.app.config.MtlKeys;
-import io.mtlstream.generate.EventPublisher;
-import io.mtlstream.generate.ToyEventSource;
 import io.mtlstream.kafka.EmbeddedKafkaBroker;
 import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.stream.LearnerTopology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -135,13 +131,15 @@ class DirectInputEndToEndTest {
     int steps = 40;
     long perRun = (long) steps * PipelineScenario.BATCH;
 
-    TrainingReport before = trainAndFollow(base, perRun, steps);
+    TrainingReport before =
+        PipelineScenario.trainAndFollow(broker.bootstrapServers(), base, perRun, steps);
     assertThat(admin.listTopics().names().get())
         .contains(LearnerTopology.byModelTopic("mtl-direct-switch"));
 
     Map<String, String> direct = new HashMap<>(base);
     direct.put(MtlKeys.INPUT_PARTITIONED_BY_MODEL.key(), "true");
-    TrainingReport after = trainAndFollow(direct, perRun, 2 * steps);
+    TrainingReport after =
+        PipelineScenario.trainAndFollow(broker.bootstrapServers(), direct, perRun, 2 * steps);
 
     // The direct run restored the repartitioning run's learner: its step count and event
     // counts go on from there instead of starting again at 0.
@@ -150,37 +148,6 @@ class DirectInputEndToEndTest {
     assertThat(after.step()).isEqualTo(2 * steps);
     assertThat(after.events().values().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(2 * perRun);
-  }
-
-  /**
-   * Starts a learner, publishes {@code events} toy events and returns the report of {@code step}.
-   */
-  private static TrainingReport trainAndFollow(Map<String, String> settings, long events, int step)
-      throws InterruptedException {
-    String bootstrap = broker.bootstrapServers();
-    try (LearnerApp app =
-            new LearnerApp(MtlConfig.load(null, Map.of(), settings), new SimpleMeterRegistry())
-                .start();
-        ReportFollower reports =
-            new ReportFollower(bootstrap, settings.get(MtlKeys.TOPIC_METRICS.key()));
-        ToyEventSource source =
-            ToyEventSource.builder().setSigmas(PipelineScenario.SIGMAS).build();
-        EventPublisher publisher =
-            EventPublisher.builder()
-                .setProducer(EventPublisher.newProducer(bootstrap, Map.of()))
-                .optTopicPrefix(settings.get(MtlKeys.TOPIC_PREFIX.key()))
-                .setSource(source)
-                .build()) {
-      assertThat(publisher.run(events)).isEqualTo(events);
-      AtomicReference<TrainingReport> last = new AtomicReference<>();
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (System.nanoTime() < deadline && (last.get() == null || last.get().step() < step)) {
-        reports.poll(Duration.ofMillis(500), last::set);
-      }
-      assertThat(last.get()).as("a report of step %d within the deadline", step).isNotNull();
-      assertThat(last.get().step()).isEqualTo(step);
-      return last.get();
-    }
   }
 
   private static Map<String, String> settings(Path state, String appId, String prefix) {

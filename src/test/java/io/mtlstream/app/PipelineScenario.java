@@ -60,31 +60,12 @@ final class PipelineScenario {
       throws InterruptedException {
     Map<String, String> settings = config(bootstrap, state, appId);
     settings.putAll(extra);
-    MtlConfig config = MtlConfig.load(null, Map.of(), settings);
     long events = (long) STEPS * BATCH;
-    try (LearnerApp app = new LearnerApp(config, new SimpleMeterRegistry()).start();
-        ReportFollower reports = new ReportFollower(bootstrap, "mtl.metrics");
-        ToyEventSource source = ToyEventSource.builder().setSigmas(SIGMAS).build();
-        EventPublisher publisher =
-            EventPublisher.builder()
-                .setProducer(EventPublisher.newProducer(bootstrap, Map.of()))
-                .setSource(source)
-                .build()) {
-      assertThat(publisher.run(events)).isEqualTo(events);
-
-      AtomicReference<TrainingReport> last = new AtomicReference<>();
-      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-      while (System.nanoTime() < deadline && (last.get() == null || last.get().step() < STEPS)) {
-        reports.poll(Duration.ofMillis(500), last::set);
-      }
-      TrainingReport report = last.get();
-      assertThat(report).as("a report of step %d within the deadline", STEPS).isNotNull();
-      assertThat(report.step()).isEqualTo(STEPS);
-      assertThat(report.events().values().stream().mapToLong(Long::longValue).sum())
-          .isEqualTo(events);
-      assertThat(report.weights().get("task0")).isGreaterThan(1.2);
-      assertThat(report.weights().get("task1")).isLessThan(0.8);
-    }
+    TrainingReport report = trainAndFollow(bootstrap, settings, events, STEPS);
+    assertThat(report.events().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(events);
+    assertThat(report.weights().get("task0")).isGreaterThan(1.2);
+    assertThat(report.weights().get("task1")).isLessThan(0.8);
     try (SnapshotTopicReader reader =
         new SnapshotTopicReader(bootstrap, SnapshotTopicReader.DEFAULT_TOPIC, Map.of())) {
       Optional<Snapshot> snapshot = reader.readLatest("default", Duration.ofSeconds(30));
@@ -92,6 +73,35 @@ final class PipelineScenario {
       assertThat(snapshot.get().manifest().step()).isEqualTo(120);
       assertThat(snapshot.get().manifest().taskWeights().get("task0")).isGreaterThan(1.2);
       assertThat(snapshot.get().sha256Hex()).hasSize(64);
+    }
+  }
+
+  /**
+   * Starts a learner with {@code settings}, publishes {@code events} toy events to its topics and
+   * returns its report of {@code step}, polled for with a deadline.
+   */
+  static TrainingReport trainAndFollow(
+      String bootstrap, Map<String, String> settings, long events, int step)
+      throws InterruptedException {
+    MtlConfig config = MtlConfig.load(null, Map.of(), settings);
+    try (LearnerApp app = new LearnerApp(config, new SimpleMeterRegistry()).start();
+        ReportFollower reports = new ReportFollower(bootstrap, config.get(MtlKeys.TOPIC_METRICS));
+        ToyEventSource source = ToyEventSource.builder().setSigmas(SIGMAS).build();
+        EventPublisher publisher =
+            EventPublisher.builder()
+                .setProducer(EventPublisher.newProducer(bootstrap, Map.of()))
+                .optTopicPrefix(config.get(MtlKeys.TOPIC_PREFIX))
+                .setSource(source)
+                .build()) {
+      assertThat(publisher.run(events)).isEqualTo(events);
+      AtomicReference<TrainingReport> last = new AtomicReference<>();
+      long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+      while (System.nanoTime() < deadline && (last.get() == null || last.get().step() < step)) {
+        reports.poll(Duration.ofMillis(500), last::set);
+      }
+      assertThat(last.get()).as("a report of step %d within the deadline", step).isNotNull();
+      assertThat(last.get().step()).isEqualTo(step);
+      return last.get();
     }
   }
 }
