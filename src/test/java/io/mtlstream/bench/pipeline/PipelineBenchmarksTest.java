@@ -26,7 +26,10 @@ class PipelineBenchmarksTest {
     assertThat(run.eventsPerSecond()).isPositive();
     assertThat(run.stepSeconds()).isPositive().isLessThanOrEqualTo(run.seconds() * 1.05);
     assertThat(run.stackSamples()).isNotEmpty();
-    assertThat(run.clientTimes().get("kafka.producer.flush.time.ns.total")).isPositive();
+    // Sends grow in any window that trains (reports go out every 20 steps); flush time grows only
+    // if a commit fell inside this sub-second window, which made the check fail now and then.
+    assertThat(run.clientTimes().get("kafka.producer.record.send.total")).isPositive();
+    assertThat(run.clientTimes()).containsKey("kafka.producer.flush.time.ns.total");
     assertThat(r.inProcessBefore().eventsPerSecond()).isPositive();
     assertThat(r.inProcessAfter().eventsPerSecond()).isPositive();
     assertThat(r.ratio(run)).isBetween(0.0, 10.0).isPositive();
