@@ -7,9 +7,10 @@ import java.util.List;
  * Per-block norms of the shared weight's gradient through Gram matrices, for batches too small for
  * per-block products to pay: ‖G_iᵀ H_i‖²_F = Σ_{r,s ∈ block i} (g_r·g_s)(h_r·h_s), with G the rows
  * of ∂L/∂pre and H the shared layer's input. The device forms the pair matrix P = (G Gᵀ) ⊙ (H Hᵀ)
- * in five native calls whatever the task count; the host then sums each block's diagonal square of
- * P, which at most 128² values (the crossover, below) makes cheaper than the half dozen further
- * native calls a device-side block sum takes (membership matrix, product, mask, sum, clamp, root).
+ * in six native calls whatever the task count (autograd forms the weight's gradient itself); the
+ * host then sums each block's diagonal square of P, which at most 128² values (the crossover,
+ * below) makes cheaper than the half dozen further native calls a device-side block sum takes
+ * (membership matrix, product, mask, sum, clamp, root).
  */
 final class GramNorms {
 
@@ -23,9 +24,9 @@ final class GramNorms {
     return (long) rows * (shared.out() + shared.in()) < (long) shared.out() * shared.in();
   }
 
-  /** P = (G Gᵀ) ⊙ (H Hᵀ), flattened row-major; {@code gradPreT} is Gᵀ, shared with the caller. */
-  static NDArray pairs(NDArray gradPre, NDArray gradPreT, NDArray h) {
-    return gradPre.matMul(gradPreT).muli(h.matMul(h.transpose())).reshape(-1);
+  /** P = (G Gᵀ) ⊙ (H Hᵀ), flattened row-major. */
+  static NDArray pairs(NDArray gradPre, NDArray h) {
+    return gradPre.matMul(gradPre.transpose()).muli(h.matMul(h.transpose())).reshape(-1);
   }
 
   /**

@@ -85,25 +85,31 @@ public final class SharedBottomNetwork {
    * to a per-step manager first.
    *
    * @param probe null, or a zero leaf of the pre-activation's shape added to it so that a backward
-   *     pass exposes the gradient at the last shared layer's pre-activation; the shared layer's
-   *     weight is then used as a constant, because the caller forms its gradient from the per-task
-   *     pieces it computes anyway
+   *     pass exposes the gradient at the last shared layer's pre-activation
+   * @param constantSharedWeight whether the last shared layer's weight enters as a constant, so
+   *     that autograd leaves its gradient at zero: for a caller that forms that gradient from
+   *     per-task pieces it computes anyway
    */
-  public TrunkOutput forwardTrunk(NDArray x, NDArray probe) {
+  public TrunkOutput forwardTrunk(NDArray x, NDArray probe, boolean constantSharedWeight) {
     NDArray a = x;
     int last = trunkIndex.size() - 1;
     for (int l = 0; l < last; l++) {
       a = activate(dense(trunkIndex.get(l), layout.trunk().get(l), a));
     }
-    NDArray pre;
-    if (probe == null) {
-      pre = dense(trunkIndex.get(last), layout.trunk().get(last), a);
-    } else {
-      ParameterLayout.Dense d = layout.trunk().get(last);
-      NDArray w = weight(trunkIndex.get(last), d).stopGradient();
-      pre = Linear.linear(a, w, flat.get(trunkIndex.get(last)[1])).singletonOrThrow().add(probe);
+    ParameterLayout.Dense d = layout.trunk().get(last);
+    NDArray w = weight(trunkIndex.get(last), d);
+    NDArray pre =
+        Linear.linear(a, constantSharedWeight ? w.stopGradient() : w, bias(trunkIndex.get(last)))
+            .singletonOrThrow();
+    if (probe != null) {
+      pre = pre.add(probe);
     }
     return new TrunkOutput(a, pre, activate(pre));
+  }
+
+  /** The trunk with every parameter tracked and no probe: training without norms, evaluation. */
+  public TrunkOutput forwardTrunk(NDArray x) {
+    return forwardTrunk(x, null, false);
   }
 
   /** Runs task {@code task}'s tower on (rows of) the shared representation; returns raw outputs. */
@@ -130,7 +136,11 @@ public final class SharedBottomNetwork {
   }
 
   private NDArray dense(NDIndex[] index, ParameterLayout.Dense d, NDArray input) {
-    return Linear.linear(input, weight(index, d), flat.get(index[1])).singletonOrThrow();
+    return Linear.linear(input, weight(index, d), bias(index)).singletonOrThrow();
+  }
+
+  private NDArray bias(NDIndex[] index) {
+    return flat.get(index[1]);
   }
 
   private NDArray weight(NDIndex[] index, ParameterLayout.Dense d) {

@@ -26,9 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * leaf is added to the last shared layer's pre-activation, so the single backward of Σ w_i L_i also
  * yields ∂(Σ w_j L_j)/∂pre. Every row of the batch belongs to exactly one task, so that gradient's
  * rows of task i are w_i·∂L_i/∂pre, and ∇_W L_i = (∂L_i/∂pre)ᵀ h / w_i follows from one small
- * matrix product per task. This equals DESIGN's detached-tower method (same ∂L_i/∂pre, the same
- * trunk gradient) with one backward instead of T + 1. The naive method (a separate full
- * forward/backward per task) is kept for the benchmark and the equivalence tests.
+ * matrix product per task (or, for small batches, from Gram matrices: {@link GramNorms}). This
+ * equals DESIGN's detached-tower method (same ∂L_i/∂pre, the same trunk gradient) with one backward
+ * instead of T + 1. A batch of one task needs no probe: its norm is that of the shared weight's
+ * gradient. The naive method (a separate full forward/backward per task) is kept for the benchmark
+ * and the equivalence tests.
  *
  * <p>Every array a step creates lives in a per-step manager closed at the end of the step. One
  * instance is driven by one thread at a time; steps of different instances may be called from
@@ -126,11 +128,11 @@ public final class TrainingStep {
             normMethod != NormMethod.PER_TASK_BACKWARD
                 || perTaskBackward(step, collector, batch, x, norms);
         if (finite) {
-          if (normMethod == NormMethod.ONE_PASS) {
+          if (normMethod == NormMethod.ONE_PASS && batch.blocks().size() > 1) {
             probe = step.zeros(new Shape(rows, spec.sharedWidth()));
             probe.setRequiresGradient(true);
           }
-          trunk = network.forwardTrunk(x, probe);
+          trunk = network.forwardTrunk(x, probe, probe != null && !gramNorms(batch));
           finite =
               combined(step, collector, batch, trunk.representation(), weights, losses, outputs);
         }
@@ -142,10 +144,13 @@ public final class TrainingStep {
       }
       NDArray gradient = flat.getGradient();
       boolean gram = probe != null && gramNorms(batch);
-      NDArray taskNorms =
-          probe == null
-              ? null
-              : sharedWeightGradient(batch, probe.getGradient(), trunk.sharedInput(), gradient);
+      NDArray taskNorms = null;
+      if (normMethod == NormMethod.ONE_PASS) {
+        taskNorms =
+            probe == null
+                ? gradient.get(sharedWeightRange).norm().expandDims(0)
+                : sharedWeightBlocks(batch, probe.getGradient(), trunk.sharedInput(), gradient);
+      }
       NDArray total = gradient.norm().expandDims(0);
       // One read to the host: the total norm, then the blocks' norms or (Gram) their pair values.
       float[] values = (taskNorms == null ? total : total.concat(taskNorms)).toFloatArray();
@@ -175,32 +180,24 @@ public final class TrainingStep {
   }
 
   /**
-   * Forms ∇_W (w_i L_i) per task block and adds each into the flat gradient, whose shared-weight
-   * range autograd left at zero (the weight was a constant in the forward pass). The probe's
-   * gradient is ∂(Σ w_j L_j)/∂pre, whose rows of task i are w_i ∂L_i/∂pre; with h the shared
-   * layer's input, ∇_W (w_i L_i) = (those rows)ᵀ h_i. Each block's product is added in place and
-   * its norm taken right away: no stacked [blocks, out, in] copy, which measured as the largest
-   * part of the per-task cost. Small batches ({@link #gramNorms}) instead add one full product and
-   * return {@link GramNorms#pairs}, whose block sums the host takes. Runs outside the gradient
-   * collector, so nothing here is recorded. Returns ‖∇_W (w_i L_i)‖ per block, or the pair values.
+   * Per-block norms of ∇_W (w_i L_i) for a batch of several task blocks. The probe's gradient is
+   * ∂(Σ w_j L_j)/∂pre, whose rows of task i are w_i ∂L_i/∂pre; with h the shared layer's input, ∇_W
+   * (w_i L_i) = (those rows)ᵀ h_i. Small batches ({@link #gramNorms}) leave the full gradient of W
+   * to autograd and return {@link GramNorms#pairs}, whose block sums the host takes. Larger ones
+   * entered W as a constant, so autograd left its range of the flat gradient at zero: each block's
+   * product is added in place and its norm taken right away, with no stacked [blocks, out, in]
+   * copy, which measured as the largest part of the per-task cost. Runs outside the gradient
+   * collector, so nothing here is recorded. Returns the block norms, or the pair values.
    */
-  private NDArray sharedWeightGradient(
+  private NDArray sharedWeightBlocks(
       MiniBatch batch, NDArray gradPre, NDArray h, NDArray gradient) {
+    if (gramNorms(batch)) {
+      return GramNorms.pairs(gradPre, h);
+    }
     ParameterLayout.Dense shared = network.layout().sharedLayer();
     NDArray weightGradient =
         gradient.get(sharedWeightRange).reshape(new Shape(shared.out(), shared.in()));
     int blocks = batch.blocks().size();
-    if (blocks == 1) {
-      NDArray piece = gradPre.transpose().matMul(h);
-      weightGradient.addi(piece);
-      return piece.norm().expandDims(0);
-    }
-    if (gramNorms(batch)) {
-      // The shared weight's gradient is one full product Gᵀ H, the sum of the blocks'.
-      NDArray gradPreT = gradPre.transpose();
-      weightGradient.addi(gradPreT.matMul(h));
-      return GramNorms.pairs(gradPre, gradPreT, h);
-    }
     long[] cuts = new long[blocks - 1];
     long row = 0;
     for (int b = 0; b < blocks - 1; b++) {
@@ -275,7 +272,7 @@ public final class TrainingStep {
     NDArray flat = network.parameters();
     long row = 0;
     for (TaskRows rows : batch.blocks()) {
-      NDArray z = network.forwardTrunk(x, null).representation();
+      NDArray z = network.forwardTrunk(x).representation();
       NDArray out = network.forwardTower(rows.task(), z.get(rowRange(row, rows.rows())));
       NDArray loss = taskLoss(step, rows, out);
       if (!Double.isFinite(loss.getFloat())) {
