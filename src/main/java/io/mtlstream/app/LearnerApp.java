@@ -28,6 +28,8 @@ import java.util.OptionalInt;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -232,6 +234,11 @@ public final class LearnerApp implements AutoCloseable {
 
   public StreamSettings settings() {
     return settings;
+  }
+
+  /** The Kafka clients' live metrics (what the registry's {@code kafka.*} meters are bound to). */
+  public Map<MetricName, ? extends Metric> clientMetrics() {
+    return streams.metrics();
   }
 
   /** The registry every meter of this learner is in. */

@@ -1,17 +1,21 @@
 package io.mtlstream.bench.pipeline;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 /**
- * The Kafka clients' cumulative time and count meters of a learner at one instant (Micrometer's
- * binding of the client metrics, {@code kafka.producer.*} and {@code kafka.stream.thread.*}); two
- * of them tell where the stream thread waited in between: producer flushes and transaction calls at
+ * The Kafka clients' cumulative time and count metrics of a learner at one instant, named as
+ * Micrometer's binding names them ({@code kafka.producer.*}, {@code kafka.stream.thread.*}); two of
+ * them tell where the stream thread waited in between: producer flushes and transaction calls at
  * commits, blocked sends, and how many commits, polls and produce requests there were. Summed over
  * clients. Immutable.
+ *
+ * <p>Read from the clients' live metrics, not from the registry: Micrometer's binder reads each
+ * meter through the metric objects it found at its last refresh (once a minute), so a client that
+ * Kafka Streams recreated in between (a fenced producer, say) reads frozen there, and a bench
+ * window of seconds would see no growth.
  *
  * @param values meter name → cumulative value (nanoseconds for {@code *.time.ns.total}, a count
  *     otherwise)
@@ -36,18 +40,29 @@ public record ClientTimes(Map<String, Double> values) {
     values = Map.copyOf(values);
   }
 
-  public static ClientTimes of(MeterRegistry meters) {
+  /**
+   * Sums the metrics of {@link #NAMES} over the clients in {@code metrics} (as {@code
+   * KafkaStreams.metrics()} gives them); a name no client has reads 0 (at-least-once has no
+   * transactions).
+   */
+  public static ClientTimes of(Map<MetricName, ? extends Metric> metrics) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String name : NAMES) {
-      double sum = 0;
-      for (Meter m : meters.find(name).meters()) {
-        if (m instanceof FunctionCounter c) {
-          sum += c.count();
-        }
-      }
-      out.put(name, sum);
+      out.put(name, 0.0);
     }
+    metrics.forEach(
+        (name, metric) -> {
+          String meter = meterName(name);
+          if (out.containsKey(meter) && metric.metricValue() instanceof Number value) {
+            out.merge(meter, value.doubleValue(), Double::sum);
+          }
+        });
     return new ClientTimes(out);
+  }
+
+  /** Micrometer's name for a Kafka metric: {@code kafka.<group>.<name>}, "-metrics" dropped. */
+  static String meterName(MetricName name) {
+    return ("kafka." + name.group() + "." + name.name()).replace("-metrics", "").replace('-', '.');
   }
 
   /** Per meter, the growth since {@code earlier}, in order of {@link #NAMES}. */

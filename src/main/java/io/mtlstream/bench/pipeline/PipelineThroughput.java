@@ -245,7 +245,7 @@ public final class PipelineThroughput {
       long firstSteps = probe.steps();
       double firstStepSeconds = probe.stepSeconds();
       ThreadCpu cpuFirst = ThreadCpu.now();
-      ClientTimes clientFirst = ClientTimes.of(app.meters());
+      ClientTimes clientFirst = ClientTimes.of(app.clientMetrics());
       long jitFirst = jitMillis();
       List<Long> streamThreads =
           StackSampler.findStreamThreads(config.kafka().get("application.id").toString());
@@ -278,7 +278,7 @@ public final class PipelineThroughput {
             shares.subList(0, Math.min(8, shares.size())),
             sampler == null ? Map.of() : sampler.counts(),
             (jitMillis() - jitFirst) / 1e3,
-            ClientTimes.of(app.meters()).since(clientFirst));
+            ClientTimes.of(app.clientMetrics()).since(clientFirst));
       } finally {
         if (sampler != null) {
           sampler.close();
