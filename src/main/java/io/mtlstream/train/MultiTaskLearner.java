@@ -153,7 +153,8 @@ public final class MultiTaskLearner implements AutoCloseable {
       flat.tempAttach(scope);
       evaluationStaging.begin(features.length);
       NDArray x = evaluationStaging.array(scope, features, new Shape(rows, spec.inputs()));
-      NDArray out = network.forwardTower(task, network.forwardTrunk(x).representation());
+      SharedBottomNetwork.Pass pass = network.pass();
+      NDArray out = pass.forwardTower(task, pass.forwardTrunk(x).representation());
       TaskSpec t = spec.task(task);
       if (labelValues == null) {
         return TaskLosses.predictions(t, out).toFloatArray();

@@ -1,8 +1,8 @@
 package io.mtlstream.train.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import io.mtlstream.train.Activation;
@@ -14,10 +14,13 @@ import java.util.SplittableRandom;
 /**
  * The shared-bottom network's parameters and forward pass.
  *
- * <p>All parameters live in one flat float32 leaf array (see {@link ParameterLayout}); each step
- * takes reshaped views of it, so autograd deposits every gradient into the single gradient buffer
- * of that leaf. The flat array is owned by the manager given at construction and closed with it.
- * Not thread-safe: one learner thread drives it.
+ * <p>All parameters live in one flat float32 leaf array (see {@link ParameterLayout}); each pass
+ * ({@link #pass}) splits it into one view per weight and bias with a single split, so autograd
+ * deposits every gradient into the single gradient buffer of that leaf. One split rather than a
+ * slice per view, because the backward of each slice builds a zero gradient as large as the whole
+ * vector and sums them all into the leaf, while the split's backward concatenates its pieces once.
+ * The flat array is owned by the manager given at construction and closed with it. Not thread-safe:
+ * one learner thread drives it.
  */
 public final class SharedBottomNetwork {
 
@@ -27,8 +30,15 @@ public final class SharedBottomNetwork {
   private final ModelSpec spec;
   private final ParameterLayout layout;
   private final NDArray flat;
-  private final List<NDIndex[]> trunkIndex;
-  private final List<List<NDIndex[]>> towerIndex;
+
+  /** Where the flat vector is cut into weights and biases, in layout order (trunk, then towers). */
+  private final long[] cuts;
+
+  /** Index of each trunk layer's weight among the pieces; its bias follows. */
+  private final int[] trunkPiece;
+
+  /** Per task, the index of each tower layer's weight among the pieces. */
+  private final int[][] towerPiece;
 
   public SharedBottomNetwork(ModelSpec spec, NDManager owner, float[] parameters) {
     this.spec = spec;
@@ -39,11 +49,14 @@ public final class SharedBottomNetwork {
     }
     this.flat = owner.create(parameters);
     flat.setRequiresGradient(true);
-    this.trunkIndex = indexes(layout.trunk());
-    this.towerIndex = new ArrayList<>();
+    List<Long> cutList = new ArrayList<>();
+    this.trunkPiece = pieces(layout.trunk(), cutList);
+    this.towerPiece = new int[spec.taskCount()][];
     for (int t = 0; t < spec.taskCount(); t++) {
-      towerIndex.add(indexes(layout.tower(t)));
+      towerPiece[t] = pieces(layout.tower(t), cutList);
     }
+    // The first weight starts at 0, which is no cut.
+    this.cuts = cutList.stream().skip(1).mapToLong(Long::longValue).toArray();
   }
 
   /**
@@ -81,48 +94,76 @@ public final class SharedBottomNetwork {
   }
 
   /**
-   * Runs the trunk. New arrays attach to the flat array's current manager: callers temp-attach it
-   * to a per-step manager first.
-   *
-   * @param probe null, or a zero leaf of the pre-activation's shape added to it so that a backward
-   *     pass exposes the gradient at the last shared layer's pre-activation
-   * @param constantSharedWeight whether the last shared layer's weight enters as a constant, so
-   *     that autograd leaves its gradient at zero: for a caller that forms that gradient from
-   *     per-task pieces it computes anyway
+   * Views of the parameters for one forward pass (and at most one backward through it). New arrays
+   * attach to the flat array's current manager: callers temp-attach it to a per-step manager first.
    */
-  public TrunkOutput forwardTrunk(NDArray x, NDArray probe, boolean constantSharedWeight) {
-    NDArray a = x;
-    int last = trunkIndex.size() - 1;
-    for (int l = 0; l < last; l++) {
-      a = activate(dense(trunkIndex.get(l), layout.trunk().get(l), a));
-    }
-    ParameterLayout.Dense d = layout.trunk().get(last);
-    NDArray w = weight(trunkIndex.get(last), d);
-    NDArray pre =
-        Linear.linear(a, constantSharedWeight ? w.stopGradient() : w, bias(trunkIndex.get(last)))
-            .singletonOrThrow();
-    if (probe != null) {
-      pre = pre.add(probe);
-    }
-    return new TrunkOutput(a, pre, activate(pre));
+  public Pass pass() {
+    return new Pass(flat.split(cuts));
   }
 
-  /** The trunk with every parameter tracked and no probe: training without norms, evaluation. */
-  public TrunkOutput forwardTrunk(NDArray x) {
-    return forwardTrunk(x, null, false);
-  }
+  /** One forward pass over views taken by a single split of the flat parameters. */
+  public final class Pass {
 
-  /** Runs task {@code task}'s tower on (rows of) the shared representation; returns raw outputs. */
-  public NDArray forwardTower(int task, NDArray representation) {
-    List<ParameterLayout.Dense> layers = layout.tower(task);
-    NDArray a = representation;
-    for (int l = 0; l < layers.size(); l++) {
-      a = dense(towerIndex.get(task).get(l), layers.get(l), a);
-      if (l < layers.size() - 1) {
-        a = activate(a);
+    private final NDList pieces;
+
+    private Pass(NDList pieces) {
+      this.pieces = pieces;
+    }
+
+    /**
+     * Runs the trunk.
+     *
+     * @param probe null, or a zero leaf of the pre-activation's shape added to it so that a
+     *     backward pass exposes the gradient at the last shared layer's pre-activation
+     * @param constantSharedWeight whether the last shared layer's weight enters as a constant, so
+     *     that autograd leaves its gradient at zero: for a caller that forms that gradient from
+     *     per-task pieces it computes anyway
+     */
+    public TrunkOutput forwardTrunk(NDArray x, NDArray probe, boolean constantSharedWeight) {
+      NDArray a = x;
+      int last = trunkPiece.length - 1;
+      for (int l = 0; l < last; l++) {
+        a = activate(dense(trunkPiece[l], layout.trunk().get(l), a));
       }
+      NDArray w = weight(trunkPiece[last], layout.trunk().get(last));
+      NDArray pre =
+          Linear.linear(a, constantSharedWeight ? w.stopGradient() : w, bias(trunkPiece[last]))
+              .singletonOrThrow();
+      if (probe != null) {
+        pre = pre.add(probe);
+      }
+      return new TrunkOutput(a, pre, activate(pre));
     }
-    return a;
+
+    /** The trunk with every parameter tracked and no probe: training without norms, evaluation. */
+    public TrunkOutput forwardTrunk(NDArray x) {
+      return forwardTrunk(x, null, false);
+    }
+
+    /** Runs task {@code task}'s tower on (rows of) the shared representation; raw outputs. */
+    public NDArray forwardTower(int task, NDArray representation) {
+      List<ParameterLayout.Dense> layers = layout.tower(task);
+      NDArray a = representation;
+      for (int l = 0; l < layers.size(); l++) {
+        a = dense(towerPiece[task][l], layers.get(l), a);
+        if (l < layers.size() - 1) {
+          a = activate(a);
+        }
+      }
+      return a;
+    }
+
+    private NDArray dense(int piece, ParameterLayout.Dense d, NDArray input) {
+      return Linear.linear(input, weight(piece, d), bias(piece)).singletonOrThrow();
+    }
+
+    private NDArray weight(int piece, ParameterLayout.Dense d) {
+      return pieces.get(piece).reshape(new Shape(d.out(), d.in()));
+    }
+
+    private NDArray bias(int piece) {
+      return pieces.get(piece + 1);
+    }
   }
 
   private NDArray activate(NDArray a) {
@@ -135,27 +176,15 @@ public final class SharedBottomNetwork {
     };
   }
 
-  private NDArray dense(NDIndex[] index, ParameterLayout.Dense d, NDArray input) {
-    return Linear.linear(input, weight(index, d), bias(index)).singletonOrThrow();
-  }
-
-  private NDArray bias(NDIndex[] index) {
-    return flat.get(index[1]);
-  }
-
-  private NDArray weight(NDIndex[] index, ParameterLayout.Dense d) {
-    return flat.get(index[0]).reshape(new Shape(d.out(), d.in()));
-  }
-
-  private static List<NDIndex[]> indexes(List<ParameterLayout.Dense> layers) {
-    var out = new ArrayList<NDIndex[]>();
-    for (ParameterLayout.Dense d : layers) {
-      out.add(
-          new NDIndex[] {
-            new NDIndex().addSliceDim(d.weightOffset(), d.biasOffset()),
-            new NDIndex().addSliceDim(d.biasOffset(), d.end())
-          });
+  /** Appends the layers' weight and bias offsets to {@code cuts}; returns their weights' pieces. */
+  private static int[] pieces(List<ParameterLayout.Dense> layers, List<Long> cuts) {
+    int[] weights = new int[layers.size()];
+    for (int l = 0; l < layers.size(); l++) {
+      ParameterLayout.Dense d = layers.get(l);
+      weights[l] = cuts.size();
+      cuts.add(d.weightOffset());
+      cuts.add(d.biasOffset());
     }
-    return out;
+    return weights;
   }
 }

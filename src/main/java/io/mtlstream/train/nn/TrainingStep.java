@@ -132,9 +132,11 @@ public final class TrainingStep {
             probe = step.zeros(new Shape(rows, spec.sharedWidth()));
             probe.setRequiresGradient(true);
           }
-          trunk = network.forwardTrunk(x, probe, probe != null && !gramNorms(batch));
+          SharedBottomNetwork.Pass pass = network.pass();
+          trunk = pass.forwardTrunk(x, probe, probe != null && !gramNorms(batch));
           finite =
-              combined(step, collector, batch, trunk.representation(), weights, losses, outputs);
+              combined(
+                  step, collector, batch, pass, trunk.representation(), weights, losses, outputs);
         }
       }
       if (!finite) {
@@ -238,6 +240,7 @@ public final class TrainingStep {
       NDManager step,
       GradientCollector collector,
       MiniBatch batch,
+      SharedBottomNetwork.Pass pass,
       NDArray z,
       double[] weights,
       double[] losses,
@@ -245,7 +248,7 @@ public final class TrainingStep {
     NDList taskLosses = new NDList();
     long row = 0;
     for (TaskRows rows : batch.blocks()) {
-      NDArray out = network.forwardTower(rows.task(), z.get(rowRange(row, rows.rows())));
+      NDArray out = pass.forwardTower(rows.task(), z.get(rowRange(row, rows.rows())));
       outputs.add(out);
       taskLosses.add(taskLoss(step, rows, out));
       row += rows.rows();
@@ -272,8 +275,10 @@ public final class TrainingStep {
     NDArray flat = network.parameters();
     long row = 0;
     for (TaskRows rows : batch.blocks()) {
-      NDArray z = network.forwardTrunk(x).representation();
-      NDArray out = network.forwardTower(rows.task(), z.get(rowRange(row, rows.rows())));
+      // A pass of its own: the backward below frees the graph of the one before.
+      SharedBottomNetwork.Pass pass = network.pass();
+      NDArray z = pass.forwardTrunk(x).representation();
+      NDArray out = pass.forwardTower(rows.task(), z.get(rowRange(row, rows.rows())));
       NDArray loss = taskLoss(step, rows, out);
       if (!Double.isFinite(loss.getFloat())) {
         return false;
