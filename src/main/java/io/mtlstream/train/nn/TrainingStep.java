@@ -200,12 +200,7 @@ public final class TrainingStep {
     NDArray weightGradient =
         gradient.get(sharedWeightRange).reshape(new Shape(shared.out(), shared.in()));
     int blocks = batch.blocks().size();
-    long[] cuts = new long[blocks - 1];
-    long row = 0;
-    for (int b = 0; b < blocks - 1; b++) {
-      row += batch.blocks().get(b).rows();
-      cuts[b] = row;
-    }
+    long[] cuts = blockCuts(batch);
     NDList g = gradPre.split(cuts, 0);
     NDList x = h.split(cuts, 0);
     NDList norms = new NDList(blocks);
@@ -246,12 +241,13 @@ public final class TrainingStep {
       double[] losses,
       NDList outputs) {
     NDList taskLosses = new NDList();
-    long row = 0;
-    for (TaskRows rows : batch.blocks()) {
-      NDArray out = pass.forwardTower(rows.task(), z.get(rowRange(row, rows.rows())));
+    // One split, not a slice per block: each slice's backward builds a zero gradient of all of z.
+    NDList representations = z.split(blockCuts(batch), 0);
+    for (int b = 0; b < batch.blocks().size(); b++) {
+      TaskRows rows = batch.blocks().get(b);
+      NDArray out = pass.forwardTower(rows.task(), representations.get(b));
       outputs.add(out);
       taskLosses.add(taskLoss(step, rows, out));
-      row += rows.rows();
     }
     if (!readLosses(batch, taskLosses, losses)) {
       return false;
@@ -329,6 +325,17 @@ public final class TrainingStep {
       floats += 2 * TaskLosses.stagedFloats(network.spec().task(rows.task()), rows.rows());
     }
     return floats;
+  }
+
+  /** Where the batch's rows are cut into its task blocks (none for a single block). */
+  private static long[] blockCuts(MiniBatch batch) {
+    long[] cuts = new long[batch.blocks().size() - 1];
+    long row = 0;
+    for (int b = 0; b < cuts.length; b++) {
+      row += batch.blocks().get(b).rows();
+      cuts[b] = row;
+    }
+    return cuts;
   }
 
   private static NDIndex rowRange(long start, int rows) {
