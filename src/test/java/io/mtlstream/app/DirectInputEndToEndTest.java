@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mtlstream.app.config.MtlConfig;
 import io.mtlstream.app.config.MtlKeys;
-import io.mtlstream.kafka.EmbeddedKafkaBroker;
+import io.mtlstream.kafka.SharedBroker;
 import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.stream.LearnerTopology;
 import java.nio.charset.StandardCharsets;
@@ -15,17 +15,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,42 +36,24 @@ class DirectInputEndToEndTest {
   private static final Map<String, String> DIRECT =
       Map.of(MtlKeys.INPUT_PARTITIONED_BY_MODEL.key(), "true", MtlKeys.TOPIC_PARTITIONS.key(), "2");
 
-  private static EmbeddedKafkaBroker broker;
-  private static Admin admin;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.builder().build().start();
-    admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension static final SharedBroker KAFKA = new SharedBroker();
 
   @Test
   void shouldTrainEveryEventWithoutARepartitionTopic(@TempDir Path state) throws Exception {
-    PipelineScenario.run(broker.bootstrapServers(), state, "mtl-direct-only", DIRECT);
+    PipelineScenario.run(KAFKA.bootstrapServers(), state, "mtl-direct-only", DIRECT);
 
-    Set<String> topics = admin.listTopics().names().get();
+    Set<String> topics = KAFKA.admin().listTopics().names().get();
     assertThat(topics).contains("mtl.events.task0", "mtl.events.task1");
     assertThat(topics)
         .noneMatch(t -> t.startsWith("mtl-direct-only-") && t.endsWith("-repartition"));
-    assertThat(admin.describeTopics(List.of("mtl.events.task0")).allTopicNames().get())
+    assertThat(KAFKA.admin().describeTopics(List.of("mtl.events.task0")).allTopicNames().get())
         .allSatisfy((name, d) -> assertThat(d.partitions()).hasSize(2));
   }
 
   @Test
   void shouldRefuseInputTopicsWithDifferentPartitionCounts(@TempDir Path state) throws Exception {
     Map<String, String> settings = settings(state, "mtl-direct-uneven", "uneven.");
-    admin.createTopics(List.of(new NewTopic("uneven.task1", 3, (short) 1))).all().get();
+    KAFKA.admin().createTopics(List.of(new NewTopic("uneven.task1", 3, (short) 1))).all().get();
 
     assertThatThrownBy(() -> startAndClose(settings))
         .isInstanceOf(IllegalArgumentException.class)
@@ -87,7 +66,7 @@ class DirectInputEndToEndTest {
       throws Exception {
     String appId = "mtl-direct-moved";
     String changelog = LearnerTopology.checkpointChangelog(appId);
-    admin.createTopics(List.of(new NewTopic(changelog, 3, (short) 1))).all().get();
+    KAFKA.admin().createTopics(List.of(new NewTopic(changelog, 3, (short) 1))).all().get();
 
     assertThatThrownBy(() -> startAndClose(settings(state, appId, "moved.")))
         .isInstanceOf(IllegalStateException.class)
@@ -100,10 +79,10 @@ class DirectInputEndToEndTest {
       throws Exception {
     String appId = "mtl-direct-pending";
     String byModel = LearnerTopology.byModelTopic(appId);
-    admin.createTopics(List.of(new NewTopic(byModel, 1, (short) 1))).all().get();
+    KAFKA.admin().createTopics(List.of(new NewTopic(byModel, 1, (short) 1))).all().get();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
       for (int i = 0; i < 3; i++) {
@@ -123,7 +102,7 @@ class DirectInputEndToEndTest {
   void shouldCarryOnFromTheRepartitioningRunsStateAfterSwitching(@TempDir Path state)
       throws Exception {
     Map<String, String> base =
-        PipelineScenario.config(broker.bootstrapServers(), state, "mtl-direct-switch");
+        PipelineScenario.config(KAFKA.bootstrapServers(), state, "mtl-direct-switch");
     base.put(MtlKeys.TOPIC_PREFIX.key(), "switch.");
     base.put(MtlKeys.TOPIC_METRICS.key(), "switch.metrics");
     base.put(MtlKeys.TOPIC_SNAPSHOTS.key(), "switch.snapshots");
@@ -132,14 +111,14 @@ class DirectInputEndToEndTest {
     long perRun = (long) steps * PipelineScenario.BATCH;
 
     TrainingReport before =
-        PipelineScenario.trainAndFollow(broker.bootstrapServers(), base, perRun, steps);
-    assertThat(admin.listTopics().names().get())
+        PipelineScenario.trainAndFollow(KAFKA.bootstrapServers(), base, perRun, steps);
+    assertThat(KAFKA.admin().listTopics().names().get())
         .contains(LearnerTopology.byModelTopic("mtl-direct-switch"));
 
     Map<String, String> direct = new HashMap<>(base);
     direct.put(MtlKeys.INPUT_PARTITIONED_BY_MODEL.key(), "true");
     TrainingReport after =
-        PipelineScenario.trainAndFollow(broker.bootstrapServers(), direct, perRun, 2 * steps);
+        PipelineScenario.trainAndFollow(KAFKA.bootstrapServers(), direct, perRun, 2 * steps);
 
     // The direct run restored the repartitioning run's learner: its step count and event
     // counts go on from there instead of starting again at 0.
@@ -151,7 +130,7 @@ class DirectInputEndToEndTest {
   }
 
   private static Map<String, String> settings(Path state, String appId, String prefix) {
-    Map<String, String> s = PipelineScenario.config(broker.bootstrapServers(), state, appId);
+    Map<String, String> s = PipelineScenario.config(KAFKA.bootstrapServers(), state, appId);
     s.putAll(DIRECT);
     s.put(MtlKeys.TOPIC_PREFIX.key(), prefix);
     return s;

@@ -10,7 +10,7 @@ import io.mtlstream.event.EventDecoder;
 import io.mtlstream.event.EventSchema;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.event.TaskSchema;
-import io.mtlstream.kafka.EmbeddedKafkaBroker;
+import io.mtlstream.kafka.SharedBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -23,15 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** The generator end to end: command, publisher and a real in-process broker. */
@@ -43,24 +40,10 @@ class GenerateKafkaTest {
   private static final EventSchema SCHEMA =
       EventSchema.of(250, TaskSchema.regression("task0", 100), TaskSchema.regression("task1", 100));
 
-  private static EmbeddedKafkaBroker broker;
-  private static String bootstrap;
-
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.builder().build().start();
-    bootstrap = broker.bootstrapServers();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension static final SharedBroker KAFKA = new SharedBroker();
 
   @Test
   void shouldPublishDecodableToyEventsToEachTaskTopic() {
@@ -140,16 +123,13 @@ class GenerateKafkaTest {
   @Test
   void shouldFlushEverySentEventWhenStopped() throws Exception {
     String prefix = "stop.events.";
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      // Includes waiting until the new partitions are served: see EventTopics (KAFKA-15591).
-      EventTopics.provision(
-          admin, EventTopics.specs(prefix, List.of("task0", "task1"), 1), TIMEOUT);
-    }
+    // Includes waiting until the new partitions are served: see EventTopics (KAFKA-15591).
+    EventTopics.provision(
+        KAFKA.admin(), EventTopics.specs(prefix, List.of("task0", "task1"), 1), TIMEOUT);
     try (ToyEventSource source = ToyEventSource.builder().setSigmas(1, 100).build();
         EventPublisher publisher =
             EventPublisher.builder()
-                .setProducer(EventPublisher.newProducer(bootstrap, Map.of()))
+                .setProducer(EventPublisher.newProducer(KAFKA.bootstrapServers(), Map.of()))
                 .setSource(source)
                 .optTopicPrefix(prefix)
                 .optRate(2000)
@@ -168,7 +148,7 @@ class GenerateKafkaTest {
   }
 
   private int execute(String... args) {
-    List<String> all = new ArrayList<>(List.of("--bootstrap-servers", bootstrap));
+    List<String> all = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers()));
     all.addAll(List.of(args));
     CommandLine cli = new CommandLine(new GenerateCommand());
     cli.setOut(new PrintWriter(out, true));
@@ -179,7 +159,7 @@ class GenerateKafkaTest {
   /** Reads {@code topic} from the start until {@code count} records arrived or the deadline. */
   private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
     Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();

@@ -7,17 +7,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link DirectInputChecks} against a real KRaft broker, one for the class. */
 @Timeout(120)
@@ -25,31 +23,16 @@ class DirectInputChecksTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private static EmbeddedKafkaBroker broker;
-  private static Admin admin;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.builder().build().start();
-    admin = KafkaTestClients.admin(broker.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension static final SharedBroker KAFKA = new SharedBroker();
 
   @Test
   void shouldReturnThePartitionCountAllTopicsShare() throws Exception {
     create("shared-a", 3);
     create("shared-b", 3);
 
-    assertThat(DirectInputChecks.sharedPartitionCount(admin, List.of("shared-a", "shared-b"), WAIT))
+    assertThat(
+            DirectInputChecks.sharedPartitionCount(
+                KAFKA.admin(), List.of("shared-a", "shared-b"), WAIT))
         .isEqualTo(3);
   }
 
@@ -61,7 +44,7 @@ class DirectInputChecksTest {
     assertThatThrownBy(
             () ->
                 DirectInputChecks.sharedPartitionCount(
-                    admin, List.of("differ-one", "differ-two"), WAIT))
+                    KAFKA.admin(), List.of("differ-one", "differ-two"), WAIT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("differ-one=1")
         .hasMessageContaining("differ-two=2")
@@ -72,8 +55,8 @@ class DirectInputChecksTest {
   void shouldTellAPartitionCountOrThatTheTopicIsMissing() throws Exception {
     create("counted", 4);
 
-    assertThat(DirectInputChecks.partitionCount(admin, "counted", WAIT)).hasValue(4);
-    assertThat(DirectInputChecks.partitionCount(admin, "not-there", WAIT)).isEmpty();
+    assertThat(DirectInputChecks.partitionCount(KAFKA.admin(), "counted", WAIT)).hasValue(4);
+    assertThat(DirectInputChecks.partitionCount(KAFKA.admin(), "not-there", WAIT)).isEmpty();
   }
 
   @Test
@@ -107,7 +90,7 @@ class DirectInputChecksTest {
     TopicPartition tp = new TopicPartition("purged", 0);
     produce("purged", 0, 8);
     commitOffset("purged-group", tp, 1);
-    admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(3))).all().get();
+    KAFKA.admin().deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(3))).all().get();
 
     assertThat(unconsumed("purged-group", "purged")).isEqualTo(5);
   }
@@ -119,7 +102,7 @@ class DirectInputChecksTest {
     int aborted = 4;
     try (KafkaProducer<String, byte[]> producer =
         KafkaTestClients.producer(
-            broker.bootstrapServers(),
+            KAFKA.bootstrapServers(),
             Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG,
                 "direct-input-checks-txn",
@@ -142,21 +125,21 @@ class DirectInputChecksTest {
 
   private static long unconsumed(String group, String topic) {
     return DirectInputChecks.unconsumed(
-        admin,
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        KAFKA.admin(),
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
         group,
         topic,
         WAIT);
   }
 
   private static void create(String topic, int partitions) throws Exception {
-    new TopicProvisioner(admin, WAIT)
+    new TopicProvisioner(KAFKA.admin(), WAIT)
         .provision(List.of(new TopicSpec(topic, partitions, Map.of())));
   }
 
   private static void produce(String topic, int partition, int count) throws Exception {
     try (KafkaProducer<String, byte[]> producer =
-        KafkaTestClients.producer(broker.bootstrapServers(), Map.of())) {
+        KafkaTestClients.producer(KAFKA.bootstrapServers(), Map.of())) {
       send(producer, topic, partition, count);
       producer.flush();
     }
@@ -172,6 +155,10 @@ class DirectInputChecksTest {
 
   /** The group has no members, so the broker accepts offsets set by the admin client. */
   private static void commitOffset(String group, TopicPartition tp, long offset) throws Exception {
-    admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(offset))).all().get();
+    KAFKA
+        .admin()
+        .alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(offset)))
+        .all()
+        .get();
   }
 }

@@ -10,12 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Own broker: these tests pre-create project topics with wrong configs. */
 @Timeout(120)
@@ -24,25 +23,13 @@ class TopicProvisionerTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
-  private static EmbeddedKafkaBroker broker;
-  private static Admin admin;
   private static TopicProvisioner provisioner;
 
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.builder().build().start();
-    admin = KafkaTestClients.admin(broker.bootstrapServers());
-    provisioner = new TopicProvisioner(admin, WAIT);
-  }
+  @RegisterExtension static final SharedBroker KAFKA = new SharedBroker();
 
-  @AfterAll
-  static void stopBroker() {
-    if (admin != null) {
-      admin.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
+  @BeforeAll
+  static void provisioner() {
+    provisioner = new TopicProvisioner(KAFKA.admin(), WAIT);
   }
 
   @Test
@@ -104,6 +91,6 @@ class TopicProvisionerTest {
 
   private static void createTopic(String name, Map<String, String> configs) throws Exception {
     NewTopic topic = new NewTopic(name, 1, (short) 1).configs(configs);
-    admin.createTopics(List.of(topic)).all().get();
+    KAFKA.admin().createTopics(List.of(topic)).all().get();
   }
 }
