@@ -249,17 +249,18 @@ public final class TrainingStep {
       outputs.add(out);
       taskLosses.add(taskLoss(step, rows, out));
     }
-    if (!readLosses(batch, taskLosses, losses)) {
+    NDArray stacked = NDArrays.stack(taskLosses);
+    if (!readLosses(batch, stacked, losses)) {
       return false;
     }
-    NDArray total = null;
-    for (int b = 0; b < taskLosses.size(); b++) {
-      // Not mul(float): autograd keeps the scalar, which must not live in a Java buffer.
-      NDArray weight = GraphScalars.of(step, (float) weights[batch.blocks().get(b).task()]);
-      NDArray term = taskLosses.get(b).mul(weight);
-      total = total == null ? term : total.add(term);
-    }
-    collector.backward(total);
+    // Staged like the labels, so valid until the step ends: autograd keeps the weights for the
+    // backward (a DJL mul(float) scalar would be freed right after the op; see GraphScalars).
+    NDArray blockWeights =
+        staging.array(
+            step,
+            new Shape(batch.blocks().size()),
+            f -> batch.blocks().forEach(rows -> f.put((float) weights[rows.task()])));
+    collector.backward(stacked.mul(blockWeights).sum());
     return true;
   }
 
@@ -293,8 +294,8 @@ public final class TrainingStep {
     return TaskLosses.loss(task, out, labels);
   }
 
-  private static boolean readLosses(MiniBatch batch, NDList taskLosses, double[] losses) {
-    float[] values = NDArrays.stack(taskLosses).toFloatArray();
+  private static boolean readLosses(MiniBatch batch, NDArray stacked, double[] losses) {
+    float[] values = stacked.toFloatArray();
     boolean finite = true;
     for (int b = 0; b < values.length; b++) {
       losses[batch.blocks().get(b).task()] = values[b];
@@ -318,9 +319,12 @@ public final class TrainingStep {
     }
   }
 
-  /** Features once, labels twice (the naive norm method computes every task's loss twice). */
+  /**
+   * Features once, labels twice (the naive norm method computes every task's loss twice), one
+   * weight per block.
+   */
   private long stagedFloats(MiniBatch batch) {
-    long floats = (long) batch.rows() * network.spec().inputs();
+    long floats = (long) batch.rows() * network.spec().inputs() + batch.blocks().size();
     for (TaskRows rows : batch.blocks()) {
       floats += 2 * TaskLosses.stagedFloats(network.spec().task(rows.task()), rows.rows());
     }
