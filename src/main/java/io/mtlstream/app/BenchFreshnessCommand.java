@@ -1,13 +1,13 @@
 package io.mtlstream.app;
 
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
-import io.mtlstream.app.config.Settings;
 import io.mtlstream.bench.pipeline.FreshnessCalculator;
 import io.mtlstream.bench.pipeline.Percentiles;
 import io.mtlstream.bench.pipeline.PipelineRig;
 import io.mtlstream.bench.pipeline.PipelineWorkload;
 import io.mtlstream.bench.pipeline.SnapshotFreshness;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
+import io.mtlstream.runtime.config.Settings;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

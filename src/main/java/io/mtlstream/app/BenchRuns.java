@@ -1,7 +1,7 @@
 package io.mtlstream.app;
 
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.bench.pipeline.PipelineWorkload;
+import io.mtlstream.runtime.config.MtlKeys;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;

@@ -1,12 +1,12 @@
 package io.mtlstream.app;
 
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.bench.pipeline.PipelineRig;
 import io.mtlstream.bench.pipeline.PipelineWorkload;
 import io.mtlstream.bench.pipeline.SoakRun;
 import io.mtlstream.bench.pipeline.SoakSample;
 import io.mtlstream.bench.pipeline.SoakSummary;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

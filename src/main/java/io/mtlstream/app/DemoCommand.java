@@ -1,11 +1,12 @@
 package io.mtlstream.app;
 
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.generate.EventPublisher;
 import io.mtlstream.generate.ToyEventSource;
 import io.mtlstream.kafka.EmbeddedKafkaBroker;
 import io.mtlstream.metrics.TrainingReport;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
 import io.mtlstream.snapshot.Snapshot;
 import io.mtlstream.snapshot.SnapshotTopicReader;
 import java.nio.file.Files;

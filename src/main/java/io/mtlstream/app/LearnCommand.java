@@ -1,6 +1,7 @@
 package io.mtlstream.app;
 
-import io.mtlstream.app.config.MtlConfig;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.config.MtlConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;

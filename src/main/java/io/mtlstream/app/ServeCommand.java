@@ -2,8 +2,9 @@ package io.mtlstream.app;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
+import io.mtlstream.runtime.NativeHeapTrim;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
 import io.mtlstream.serve.ServeServer;
 import io.mtlstream.serve.ServedModel;
 import io.mtlstream.serve.SnapshotListener;

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.kafka.SharedBroker;
 import io.mtlstream.metrics.TrainingReport;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
 import io.mtlstream.stream.LearnerTopology;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

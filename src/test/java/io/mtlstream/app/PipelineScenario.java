@@ -3,11 +3,12 @@ package io.mtlstream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.generate.EventPublisher;
 import io.mtlstream.generate.ToyEventSource;
 import io.mtlstream.metrics.TrainingReport;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
 import io.mtlstream.snapshot.Snapshot;
 import io.mtlstream.snapshot.SnapshotTopicReader;
 import java.nio.file.Path;

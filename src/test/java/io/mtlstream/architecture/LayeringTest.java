@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Data flows one way through the packages (docs/DESIGN.md): event → stream → train, with snapshot
- * and metrics publishing, and app wiring everything. This test reads the import lines of the main
- * sources and fails on an import that goes against that flow.
+ * and metrics publishing; runtime assembles the learner process, bench measures it, and app (the
+ * command line) wires everything. This test reads the import lines of the main sources and fails on
+ * an import that goes against that flow.
  */
 class LayeringTest {
 
@@ -41,7 +42,12 @@ class LayeringTest {
           "stream",
           List.of("io.mtlstream.app", "ai.djl"),
           "kafka",
-          List.of("ai.djl", "io.mtlstream.stream", "io.mtlstream.train", "io.mtlstream.app"));
+          List.of("ai.djl", "io.mtlstream.stream", "io.mtlstream.train", "io.mtlstream.app"),
+          // The learner process and the benchmarks that run it sit below the command line.
+          "runtime",
+          List.of("io.mtlstream.app", "io.mtlstream.bench"),
+          "bench",
+          List.of("io.mtlstream.app"));
 
   @Test
   void shouldKeepImportsFlowingOneWayBetweenPackages() throws IOException {

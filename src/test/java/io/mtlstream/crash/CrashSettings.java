@@ -1,9 +1,9 @@
 package io.mtlstream.crash;
 
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
-import io.mtlstream.app.config.Settings;
 import io.mtlstream.kafka.TopicProvisioner;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
+import io.mtlstream.runtime.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -3,9 +3,9 @@ package io.mtlstream.crash;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.kafka.EmbeddedKafkaBroker;
 import io.mtlstream.metrics.TrainingReport;
+import io.mtlstream.runtime.config.MtlKeys;
 import io.mtlstream.snapshot.Snapshot;
 import java.nio.file.Path;
 import java.time.Duration;

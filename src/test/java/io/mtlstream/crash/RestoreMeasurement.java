@@ -1,7 +1,7 @@
 package io.mtlstream.crash;
 
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.metrics.TrainingReport;
+import io.mtlstream.runtime.config.MtlKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;

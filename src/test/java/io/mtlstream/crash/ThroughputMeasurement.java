@@ -1,6 +1,6 @@
 package io.mtlstream.crash;
 
-import io.mtlstream.app.config.MtlKeys;
+import io.mtlstream.runtime.config.MtlKeys;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package io.mtlstream.deploy;
 
 import io.mtlstream.app.ServeCommand;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

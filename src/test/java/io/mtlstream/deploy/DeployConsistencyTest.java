@@ -3,10 +3,10 @@ package io.mtlstream.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.Settings;
 import io.mtlstream.experiment.ToyTasks;
 import io.mtlstream.kafka.TopicSpec;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.Settings;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.TaskType;
 import java.net.InetSocketAddress;

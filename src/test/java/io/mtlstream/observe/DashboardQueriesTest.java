@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mtlstream.app.LearnerApp;
-import io.mtlstream.app.MetricsEndpoint;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.generate.EventPublisher;
 import io.mtlstream.generate.ToyEventSource;
 import io.mtlstream.kafka.EmbeddedKafkaBroker;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.MetricsEndpoint;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mtlstream.app.MetricsEndpoint;
 import io.mtlstream.event.EventEncoder;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.event.TopicTasks;
+import io.mtlstream.runtime.MetricsEndpoint;
 import io.mtlstream.stream.LearnerTopology;
 import io.mtlstream.stream.QualitySettings;
 import io.mtlstream.stream.Schemas;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mtlstream.app.MetricsEndpoint;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
-import io.mtlstream.app.config.Settings;
+import io.mtlstream.runtime.MetricsEndpoint;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
+import io.mtlstream.runtime.config.Settings;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package io.mtlstream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mtlstream.app.config.MtlKeys;
+import io.mtlstream.runtime.config.MtlKeys;
 import io.mtlstream.snapshot.Snapshot;
 import io.mtlstream.train.MultiTaskLearner;
 import java.nio.file.Path;

@@ -1,16 +1,16 @@
 package io.mtlstream.bench.pipeline;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.mtlstream.app.LearnerApp;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
-import io.mtlstream.app.config.Settings;
 import io.mtlstream.event.EventEncoding;
 import io.mtlstream.event.TopicTasks;
 import io.mtlstream.generate.EventPublisher;
 import io.mtlstream.generate.EventRecords;
 import io.mtlstream.kafka.EmbeddedKafkaBroker;
 import io.mtlstream.kafka.TopicProvisioner;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
+import io.mtlstream.runtime.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.mtlstream.bench.pipeline;
 
-import io.mtlstream.app.LearnerApp;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
-import io.mtlstream.app.config.Settings;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
+import io.mtlstream.runtime.config.Settings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.mtlstream.bench.pipeline;
 
-import io.mtlstream.app.config.MtlKeys;
 import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.generate.ToyEventSource;
+import io.mtlstream.runtime.config.MtlKeys;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;

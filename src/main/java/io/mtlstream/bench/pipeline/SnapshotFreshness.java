@@ -1,9 +1,9 @@
 package io.mtlstream.bench.pipeline;
 
 import io.micrometer.core.instrument.Timer;
-import io.mtlstream.app.LearnerApp;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

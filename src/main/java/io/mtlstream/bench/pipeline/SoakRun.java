@@ -1,7 +1,7 @@
 package io.mtlstream.bench.pipeline;
 
-import io.mtlstream.app.LearnerApp;
-import io.mtlstream.app.config.MtlConfig;
+import io.mtlstream.runtime.LearnerApp;
+import io.mtlstream.runtime.config.MtlConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

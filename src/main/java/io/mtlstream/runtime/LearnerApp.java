@@ -1,4 +1,4 @@
-package io.mtlstream.app;
+package io.mtlstream.runtime;
 
 import ai.djl.ndarray.NDManager;
 import io.micrometer.core.instrument.Gauge;
@@ -10,11 +10,11 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mtlstream.app.config.MtlConfig;
-import io.mtlstream.app.config.MtlKeys;
-import io.mtlstream.app.config.Settings;
 import io.mtlstream.kafka.DirectInputChecks;
 import io.mtlstream.kafka.TopicProvisioner;
+import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.MtlKeys;
+import io.mtlstream.runtime.config.Settings;
 import io.mtlstream.stream.LearnerTopology;
 import io.mtlstream.stream.StreamSettings;
 import java.time.Clock;

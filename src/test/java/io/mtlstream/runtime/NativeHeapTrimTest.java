@@ -1,4 +1,4 @@
-package io.mtlstream.app;
+package io.mtlstream.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.mtlstream.app.config;
+package io.mtlstream.runtime.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.mtlstream.app.config;
+package io.mtlstream.runtime.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mtlstream.event.EventEncoding;

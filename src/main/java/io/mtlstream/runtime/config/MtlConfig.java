@@ -1,4 +1,4 @@
-package io.mtlstream.app.config;
+package io.mtlstream.runtime.config;
 
 import java.io.IOException;
 import java.io.Reader;

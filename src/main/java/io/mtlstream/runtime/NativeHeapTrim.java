@@ -1,4 +1,4 @@
-package io.mtlstream.app;
+package io.mtlstream.runtime;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * exist (another JVM or C library), this does nothing. Owns one daemon thread; {@link #close()}
  * stops it.
  */
-final class NativeHeapTrim implements AutoCloseable {
+public final class NativeHeapTrim implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NativeHeapTrim.class);
   private static final String COMMAND = "systemTrimNativeHeap";
@@ -34,7 +34,7 @@ final class NativeHeapTrim implements AutoCloseable {
   }
 
   /** Starts trimming every {@code interval} unless the JVM trims by itself or cannot trim. */
-  static NativeHeapTrim start(Duration interval) {
+  public static NativeHeapTrim start(Duration interval) {
     if (interval.isZero() || jvmTrims() || !trim()) {
       return new NativeHeapTrim(null);
     }

@@ -1,4 +1,4 @@
-package io.mtlstream.app.config;
+package io.mtlstream.runtime.config;
 
 /**
  * One documented setting: its key ({@code mtl.*}), default (null = required or unset) and what it

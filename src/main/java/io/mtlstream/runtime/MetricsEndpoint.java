@@ -1,4 +1,4 @@
-package io.mtlstream.app;
+package io.mtlstream.runtime;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
