@@ -14,8 +14,9 @@ import org.apache.kafka.common.MetricName;
  *
  * <p>Read from the clients' live metrics, not from the registry: Micrometer's binder reads each
  * meter through the metric objects it found at its last refresh (once a minute), so a client that
- * Kafka Streams recreated in between (a fenced producer, say) reads frozen there, and a bench
- * window of seconds would see no growth.
+ * Kafka Streams recreated in between (a fenced producer, say) would read frozen there. The producer
+ * counts records and requests when a batch is drained (at linger or at a commit's flush), so a
+ * window shorter than the commit interval may see them at 0.
  *
  * @param values meter name → cumulative value (nanoseconds for {@code *.time.ns.total}, a count
  *     otherwise)
