@@ -121,6 +121,8 @@ public final class TrainingStep {
       double[] norms = nan(tasks);
       NDList outputs = new NDList();
       NDArray probe = null;
+      // Several task blocks need the probe; few rows take their norms from Gram matrices.
+      boolean gram = normMethod == NormMethod.ONE_PASS && gramNorms(batch);
       SharedBottomNetwork.TrunkOutput trunk = null;
       boolean finite;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -133,7 +135,7 @@ public final class TrainingStep {
             probe.setRequiresGradient(true);
           }
           SharedBottomNetwork.Pass pass = network.pass();
-          trunk = pass.forwardTrunk(x, probe, probe != null && !gramNorms(batch));
+          trunk = pass.forwardTrunk(x, probe, probe != null && !gram);
           finite =
               combined(
                   step, collector, batch, pass, trunk.representation(), weights, losses, outputs);
@@ -145,13 +147,13 @@ public final class TrainingStep {
             losses, norms, new float[tasks][], Double.NaN, false, Rejection.NON_FINITE_LOSS);
       }
       NDArray gradient = flat.getGradient();
-      boolean gram = probe != null && gramNorms(batch);
       NDArray taskNorms = null;
       if (normMethod == NormMethod.ONE_PASS) {
         taskNorms =
             probe == null
                 ? gradient.get(sharedWeightRange).norm().expandDims(0)
-                : sharedWeightBlocks(batch, probe.getGradient(), trunk.sharedInput(), gradient);
+                : sharedWeightBlocks(
+                    batch, gram, probe.getGradient(), trunk.sharedInput(), gradient);
       }
       NDArray total = gradient.norm().expandDims(0);
       // One read to the host: the total norm, then the blocks' norms or (Gram) their pair values.
@@ -192,8 +194,8 @@ public final class TrainingStep {
    * collector, so nothing here is recorded. Returns the block norms, or the pair values.
    */
   private NDArray sharedWeightBlocks(
-      MiniBatch batch, NDArray gradPre, NDArray h, NDArray gradient) {
-    if (gramNorms(batch)) {
+      MiniBatch batch, boolean gram, NDArray gradPre, NDArray h, NDArray gradient) {
+    if (gram) {
       return GramNorms.pairs(gradPre, h);
     }
     ParameterLayout.Dense shared = network.layout().sharedLayer();
@@ -267,8 +269,6 @@ public final class TrainingStep {
   /** The naive reference: one full forward/backward per task, reading ∇_W L_i each time. */
   private boolean perTaskBackward(
       NDManager step, GradientCollector collector, MiniBatch batch, NDArray x, double[] norms) {
-    ParameterLayout.Dense shared = network.layout().sharedLayer();
-    NDIndex wRange = new NDIndex().addSliceDim(shared.weightOffset(), shared.biasOffset());
     NDArray flat = network.parameters();
     long row = 0;
     for (TaskRows rows : batch.blocks()) {
@@ -281,7 +281,7 @@ public final class TrainingStep {
         return false;
       }
       collector.backward(loss);
-      norms[rows.task()] = flat.getGradient().get(wRange).norm().getFloat();
+      norms[rows.task()] = flat.getGradient().get(sharedWeightRange).norm().getFloat();
       FusedOptimizer.discardGradient(flat);
       row += rows.rows();
     }
