@@ -47,8 +47,11 @@ class PipelineBenchmarksTest {
 
     assertThat(r.preloaded()).isZero();
     LearnerRun run = r.runs().get(0);
-    // Opens after the first step and lasts the 4000 events that follow it, fed while it runs.
-    assertThat(run.events()).isBetween(4000L, 4100L);
+    // Opens after the first step and lasts the 4000 events that follow it, fed while it runs. It
+    // closes at the first 10 ms poll of the meters that sees them; a loaded machine may delay
+    // that poll by a few 100-event toy steps (CI once saw 4200), and the rate is unbiased by it
+    // because the window's time also runs to the last step it counts.
+    assertThat(run.events()).isBetween(4000L, 5000L);
     assertThat(run.eventsPerSecond()).isPositive();
     assertThat(r.ratio(run)).isPositive();
   }
