@@ -39,7 +39,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup-seconds",
-      description = "events of the feed's first seconds are left out (default: min(10, 20%))")
+      description = "events of the feed's first seconds are left out (default: min(10, 20%%))")
   Double warmupSeconds;
 
   @Override

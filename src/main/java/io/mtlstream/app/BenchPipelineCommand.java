@@ -81,7 +81,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
       defaultValue = "240",
       description =
           "live feed: the window also waits (up to this long) for the JIT compilers to settle,"
-              + " i.e. to compile under 10% of the last 10 s; 0 = do not wait")
+              + " i.e. to compile under 10%% of the last 10 s; 0 = do not wait")
   long jitWaitSeconds;
 
   @Option(

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Runs broker + paced generator + learner in this process for a long time, sampling RSS,"
-            + " heap, DJL live arrays, step time and throughput; passes if RSS grows < 5% and the"
-            + " step time stays within ±15% after the warm-up (first 20% of the samples).")
+            + " heap, DJL live arrays, step time and throughput; passes if RSS grows < 5%% and the"
+            + " step time stays within ±15%% after the warm-up (first 20%% of the samples).")
 final class BenchSoakCommand implements Callable<Integer> {
 
   @Mixin BenchRuns run = new BenchRuns();
