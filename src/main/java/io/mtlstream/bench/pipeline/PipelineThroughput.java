@@ -36,6 +36,9 @@ public final class PipelineThroughput {
    *     events as a backlog instead
    * @param jitWait with a live feed, the longest the window waits for the JIT compilers to settle
    *     ({@link JitWarmup}); zero opens it after the warm-up events alone
+   * @param stackSamplePeriod how often the {@link StackSampler} takes the stream threads' stacks in
+   *     the window; zero samples none. Each sample stops the sampled thread (and, on JDK 17, every
+   *     Java thread) at a safepoint, so a short period slows the pipeline it measures
    */
   public record Options(
       long events,
@@ -47,7 +50,8 @@ public final class PipelineThroughput {
       int burst,
       double warmupFraction,
       long maxAhead,
-      Duration jitWait) {
+      Duration jitWait,
+      Duration stackSamplePeriod) {
     public Options {
       guarantees = List.copyOf(guarantees);
       if (!(warmupFraction >= 0 && warmupFraction < 1)) {
@@ -55,6 +59,9 @@ public final class PipelineThroughput {
       }
       if (maxAhead < 0) {
         throw new IllegalArgumentException("max-ahead must be >= 0 (0 = pre-loaded backlog)");
+      }
+      if (stackSamplePeriod.isNegative()) {
+        throw new IllegalArgumentException("stack sample period must be >= 0 (0 = no samples)");
       }
     }
 
@@ -249,7 +256,11 @@ public final class PipelineThroughput {
       long jitFirst = jitMillis();
       List<Long> streamThreads =
           StackSampler.findStreamThreads(config.kafka().get("application.id").toString());
-      StackSampler sampler = streamThreads.isEmpty() ? null : StackSampler.start(streamThreads, 5);
+      long samplePeriod = options.stackSamplePeriod().toMillis();
+      StackSampler sampler =
+          streamThreads.isEmpty() || samplePeriod == 0
+              ? null
+              : StackSampler.start(streamThreads, samplePeriod);
       try {
         long lastChange = first;
         long events = firstEvents;

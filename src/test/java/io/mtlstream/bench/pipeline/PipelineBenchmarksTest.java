@@ -77,7 +77,8 @@ class PipelineBenchmarksTest {
         5,
         0,
         maxAhead,
-        Duration.ZERO);
+        Duration.ZERO,
+        Duration.ofMillis(5));
   }
 
   @Test
