@@ -85,7 +85,7 @@ public final class LearnerApp implements AutoCloseable {
     StreamSettings stream = Settings.stream(config, Clock.systemUTC(), meters);
     try (Admin admin = Admin.create(clientConfig(props))) {
       new TopicProvisioner(admin, ADMIN_TIMEOUT).provision(Settings.topicSpecs(config));
-      if (Boolean.parseBoolean(config.get(MtlKeys.INPUT_PARTITIONED_BY_MODEL))) {
+      if (config.getBoolean(MtlKeys.INPUT_PARTITIONED_BY_MODEL)) {
         stream = stream.withDirectInput(directPartitions(admin, props, stream));
       }
     }

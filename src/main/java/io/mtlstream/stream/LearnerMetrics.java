@@ -88,6 +88,7 @@ final class LearnerMetrics implements AutoCloseable {
     private final Tags tags;
     private final List<Meter> owned = new ArrayList<>();
     private final Counter steps;
+    private final Counter backgroundSteps;
     private final Map<String, Counter> rejectedSteps = new HashMap<>();
     private final Timer stepTime;
     private final Counter[] trained;
@@ -118,6 +119,12 @@ final class LearnerMetrics implements AutoCloseable {
       runtime.learner().spec().tasks().forEach(t -> types.add(t.type()));
       int n = tasks.size();
       steps = counter("mtl.train.steps", "steps", "Training steps applied by this process", tags);
+      backgroundSteps =
+          counter(
+              "mtl.train.background.steps",
+              "steps",
+              "Of those, steps trained on the trainer thread while the stream thread read on",
+              tags);
       modelSteps.set(runtime.learner().steps());
       gauge(
           "mtl.model.steps",
@@ -189,7 +196,7 @@ final class LearnerMetrics implements AutoCloseable {
     }
 
     /** After a training step (applied or rejected); {@code trainedEvents} is cumulative. */
-    void stepped(StepResult result, long nanos, long[] trainedEvents) {
+    void stepped(StepResult result, long nanos, long[] trainedEvents, boolean background) {
       stepTime.record(nanos, TimeUnit.NANOSECONDS);
       modelSteps.set(result.step());
       if (!result.accepted()) {
@@ -197,6 +204,9 @@ final class LearnerMetrics implements AutoCloseable {
         return;
       }
       steps.increment();
+      if (background) {
+        backgroundSteps.increment();
+      }
       for (int i = 0; i < trained.length; i++) {
         long added = trainedEvents[i] - trainedSeen[i];
         if (added > 0) {

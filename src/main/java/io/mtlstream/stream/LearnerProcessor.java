@@ -4,12 +4,14 @@ import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.metrics.TrainingReportCodec;
 import io.mtlstream.snapshot.SnapshotCodec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -19,14 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains each model on its events, synchronously on the stream thread, and keeps its state
- * exactly-once with a checkpoint plus a journal (docs/DESIGN.md decision 3): every input is
- * appended to the journal store (in chunks, see {@link JournalChunk}); every N steps the serialised
- * learner goes to the checkpoint store and the model's journal is cleared. Both stores are logged,
- * so at any commit the changelogs hold a checkpoint and the journal of exactly the inputs consumed
- * since. A model's learner is rebuilt on its first record after a start: checkpoint, then the
- * journal replayed through the same deterministic path with outputs suppressed (they were published
- * before).
+ * Trains each model on its events — on the stream thread, or for steps with nothing to publish on a
+ * {@link TrainerThread} while the stream thread reads on (see {@link ModelRuntime#accept}) — and
+ * keeps its state exactly-once with a checkpoint plus a journal (docs/DESIGN.md decision 3): every
+ * input is appended to the journal store (in chunks, see {@link JournalChunk}); every N steps the
+ * serialised learner goes to the checkpoint store and the model's journal is cleared. Both stores
+ * are logged, so at any commit the changelogs hold a checkpoint and the journal of exactly the
+ * inputs consumed since. A model's learner is rebuilt on its first record after a start:
+ * checkpoint, then the journal replayed through the same deterministic path with outputs suppressed
+ * (they were published before).
  *
  * <p>One instance per stream task; owns the learners of the models it sees and closes them.
  */
@@ -36,12 +39,16 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
   static final String JOURNAL = "mtl-learner-journal";
   private static final Logger LOG = LoggerFactory.getLogger(LearnerProcessor.class);
 
+  /** How long a finished background step may wait for its meters while no input arrives. */
+  static final Duration SETTLE_EVERY = Duration.ofMillis(200);
+
   private final StreamSettings settings;
   private final Map<String, ModelRuntime> models = new HashMap<>();
   private ProcessorContext<String, LearnerOutput> context;
   private CheckpointStore checkpoints;
   private KeyValueStore<Bytes, byte[]> journal;
   private LearnerMetrics meters;
+  private TrainerThread trainer;
 
   LearnerProcessor(StreamSettings settings) {
     this.settings = settings;
@@ -57,6 +64,10 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
                 context.appConfigs().get(CheckpointStore.CHUNK_BYTES_CONFIG)));
     this.journal = context.getStateStore(JOURNAL);
     this.meters = new LearnerMetrics(settings.meters());
+    if (settings.backgroundSteps()) {
+      this.trainer = new TrainerThread("mtl-trainer-" + context.taskId());
+      context.schedule(SETTLE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> settleAll());
+    }
   }
 
   @Override
@@ -78,11 +89,10 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
     }
     LabeledEvent event = EventRecordCodec.decode(input);
     ModelRuntime.Effect effect = runtime.accept(event);
-    if (effect.step() == null) {
+    if (!effect.stepped()) {
       return;
     }
-    LearnerMetrics.ModelMeters m = meters.of(model);
-    m.stepped(effect.step(), effect.stepNanos(), runtime.learner().counters().trainedEvents());
+    LearnerMetrics.ModelMeters m = metered(model, effect);
     if (!publish && effect.report()) {
       // Replaying journaled inputs: this report went out before the crash. Building it resets the
       // accumulators exactly as then, so the next live report covers the same steps.
@@ -120,12 +130,28 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
     }
   }
 
+  private LearnerMetrics.ModelMeters metered(String model, ModelRuntime.Effect effect) {
+    LearnerMetrics.ModelMeters m = meters.of(model);
+    for (ModelRuntime.Trained t : effect.trained()) {
+      m.stepped(t.result(), t.nanos(), t.trainedEvents(), t.background());
+    }
+    return m;
+  }
+
+  /**
+   * Scores and meters the steps that finished on the trainer thread, so that idle input does not
+   * leave the last step's meters behind (the next full batch would otherwise collect it).
+   */
+  private void settleAll() {
+    models.forEach((model, runtime) -> metered(model, runtime.settle()));
+  }
+
   private ModelRuntime load(String model) {
     byte[] checkpoint = checkpoints.get(model);
     ModelRuntime runtime =
         checkpoint == null
-            ? ModelRuntime.fresh(model, settings)
-            : ModelRuntime.restore(model, settings, checkpoint);
+            ? ModelRuntime.fresh(model, settings, trainer)
+            : ModelRuntime.restore(model, settings, checkpoint, trainer);
     meters.open(model, runtime);
     List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it =
@@ -140,6 +166,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
       }
       runtime.resumeJournalAfter(JournalKeys.seq(entry.key));
     }
+    metered(model, runtime.settle());
     // The weights let an operator (and the crash tests) check that the learner resumed exactly
     // where the last committed report left it.
     LOG.info(
@@ -165,6 +192,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
   public void close() {
     models.values().forEach(ModelRuntime::close);
     models.clear();
+    if (trainer != null) {
+      trainer.close();
+    }
     if (meters != null) {
       meters.close();
     }

@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param directPartitions 0: events are re-keyed and repartitioned by model id (any input
  *     partitioning works); n ≥ 1: every input topic has n partitions and is keyed by model id, so
  *     the learner reads the input topics directly (see {@link #withDirectInput})
+ * @param backgroundSteps train steps with nothing to publish on a trainer thread while the stream
+ *     thread reads, decodes and journals the next batch (see {@code ModelRuntime.accept}); false
+ *     trains every step on the stream thread
  */
 public record StreamSettings(
     EventSchema schema,
@@ -46,9 +49,13 @@ public record StreamSettings(
     Clock clock,
     MeterRegistry meters,
     QualitySettings quality,
-    int directPartitions) {
+    int directPartitions,
+    boolean backgroundSteps) {
 
-  /** Settings that repartition the input by model id. */
+  /**
+   * Settings that repartition the input by model id and train every step on the stream thread
+   * ({@link #withDirectInput} and {@link #withBackgroundSteps} change either).
+   */
   public StreamSettings(
       EventSchema schema,
       TopicTasks topics,
@@ -79,7 +86,8 @@ public record StreamSettings(
         clock,
         meters,
         quality,
-        0);
+        0,
+        false);
   }
 
   public StreamSettings {
@@ -98,12 +106,12 @@ public record StreamSettings(
 
   /** The same settings reading {@code value} topics. */
   public StreamSettings withTopics(TopicTasks value) {
-    return copy(value, quality, directPartitions);
+    return copy(value, quality, directPartitions, backgroundSteps);
   }
 
   /** The same settings with {@code value} prequential evaluation and gate settings. */
   public StreamSettings withQuality(QualitySettings value) {
-    return copy(topics, value, directPartitions);
+    return copy(topics, value, directPartitions, backgroundSteps);
   }
 
   /**
@@ -114,11 +122,16 @@ public record StreamSettings(
    */
   public StreamSettings withDirectInput(int partitions) {
     require(partitions >= 1, "direct input needs >= 1 partition per topic");
-    return copy(topics, quality, partitions);
+    return copy(topics, quality, partitions, backgroundSteps);
+  }
+
+  /** The same settings training quiet steps on a trainer thread ({@code true}) or not. */
+  public StreamSettings withBackgroundSteps(boolean value) {
+    return copy(topics, quality, directPartitions, value);
   }
 
   /** These settings with the components the withers change replaced. */
-  private StreamSettings copy(TopicTasks t, QualitySettings q, int partitions) {
+  private StreamSettings copy(TopicTasks t, QualitySettings q, int partitions, boolean background) {
     return new StreamSettings(
         schema,
         t,
@@ -134,7 +147,8 @@ public record StreamSettings(
         clock,
         meters,
         q,
-        partitions);
+        partitions,
+        background);
   }
 
   /** Whether the learner reads the input topics directly (no by-model repartition). */

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mtlstream.snapshot.Snapshot;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.SplittableRandom;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -24,25 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JournalReplayTopologyTest {
 
-  private static final String[] TASKS = {"reg", "bin", "cls"};
-
   @Test
   void shouldResumeBitIdenticallyFromACheckpointAndAChunkedJournal(@TempDir Path dir) {
     // batch 12, a report and a snapshot every step, a checkpoint every 10 steps
     StreamSettings settings = TestStreams.settings(12, 1, 1, 10);
-    List<byte[]> events = events(400);
+    List<byte[]> events = TestStreams.events(400);
     int cut = 125 + 2 * JournalChunk.DEFAULT_MAX_RECORDS + 5; // after the step-10 checkpoint
 
     Snapshot uninterrupted;
-    try (TopologyTestDriver driver = driver(settings, dir.resolve("whole"))) {
-      pipe(driver, events, 0, events.size());
+    try (TopologyTestDriver driver = TestStreams.driver(settings, dir.resolve("whole"))) {
+      TestStreams.pipe(driver, events, 0, events.size());
       uninterrupted = TestStreams.lastSnapshot(driver, settings);
     }
 
     List<KeyValue<Object, byte[]>> checkpoints;
     List<KeyValue<Bytes, byte[]>> journal;
-    try (TopologyTestDriver driver = driver(settings, dir.resolve("before"))) {
-      pipe(driver, events, 0, cut);
+    try (TopologyTestDriver driver = TestStreams.driver(settings, dir.resolve("before"))) {
+      TestStreams.pipe(driver, events, 0, cut);
       checkpoints = TestStreams.entries(driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS));
       journal = TestStreams.entries(driver.getKeyValueStore(LearnerProcessor.JOURNAL));
     }
@@ -50,12 +42,12 @@ class JournalReplayTopologyTest {
     assertThat(journal).hasSizeGreaterThan(2);
     assertThat(journaled).isEqualTo(cut - 120);
 
-    try (TopologyTestDriver driver = driver(settings, dir.resolve("after"))) {
+    try (TopologyTestDriver driver = TestStreams.driver(settings, dir.resolve("after"))) {
       KeyValueStore<Object, byte[]> c = driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS);
       KeyValueStore<Bytes, byte[]> j = driver.getKeyValueStore(LearnerProcessor.JOURNAL);
       checkpoints.forEach(kv -> c.put(kv.key, kv.value));
       journal.forEach(kv -> j.put(kv.key, kv.value));
-      pipe(driver, events, cut, events.size());
+      TestStreams.pipe(driver, events, cut, events.size());
       Snapshot resumed = TestStreams.lastSnapshot(driver, settings);
 
       assertThat(resumed.manifest().step()).isEqualTo(uninterrupted.manifest().step());
@@ -70,30 +62,6 @@ class JournalReplayTopologyTest {
               .mapToInt(kv -> JournalChunk.records(kv.value).size())
               .sum();
       assertThat(held).isEqualTo(since);
-    }
-  }
-
-  private static TopologyTestDriver driver(StreamSettings settings, Path stateDir) {
-    Properties p = new Properties();
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mtl-test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    return new TopologyTestDriver(LearnerTopology.build(settings), p);
-  }
-
-  private static List<byte[]> events(int n) {
-    SplittableRandom random = new SplittableRandom(17);
-    List<byte[]> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(TestStreams.event(random, "default", TASKS[i % 3], i));
-    }
-    return out;
-  }
-
-  private static void pipe(TopologyTestDriver driver, List<byte[]> events, int from, int to) {
-    Map<String, TestInputTopic<byte[], byte[]>> in = LearnerTopologyTest.inputs(driver);
-    for (int i = from; i < to; i++) {
-      in.get(TASKS[i % 3]).pipeInput(null, events.get(i), i);
     }
   }
 }

@@ -11,14 +11,19 @@ import io.mtlstream.train.LearnerSettings;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.TaskSpec;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -65,6 +70,35 @@ final class TestStreams {
         Clock.systemUTC(),
         meters,
         QualitySettings.defaults());
+  }
+
+  /** A topology test driver of the learner with its state under {@code stateDir}. */
+  static TopologyTestDriver driver(StreamSettings settings, Path stateDir) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "mtl-test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    return new TopologyTestDriver(LearnerTopology.build(settings), p);
+  }
+
+  private static final String[] TASKS = {"reg", "bin", "cls"};
+
+  /** {@code n} seeded events of model {@code default}, the tasks in turn, event time = index. */
+  static List<byte[]> events(int n) {
+    SplittableRandom random = new SplittableRandom(17);
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(event(random, "default", TASKS[i % 3], i));
+    }
+    return out;
+  }
+
+  /** Pipes events {@code from} (inclusive) to {@code to} of {@link #events} into their topics. */
+  static void pipe(TopologyTestDriver driver, List<byte[]> events, int from, int to) {
+    Map<String, TestInputTopic<byte[], byte[]>> in = LearnerTopologyTest.inputs(driver);
+    for (int i = from; i < to; i++) {
+      in.get(TASKS[i % 3]).pipeInput(null, events.get(i), i);
+    }
   }
 
   /** A valid event of {@code task} for {@code model}, JSON encoded. */

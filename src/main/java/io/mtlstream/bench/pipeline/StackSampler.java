@@ -28,6 +28,8 @@ public final class StackSampler implements AutoCloseable {
   private static final List<Activity> ACTIVITIES =
       List.of(
           new Activity("train step", List.of("MultiTaskLearner.step")),
+          // The stream thread waiting for a step on the learner's trainer thread.
+          new Activity("wait for background step", List.of("TrainerThread.await")),
           new Activity("snapshot encode", List.of("SnapshotCodec.encode", "ModelRuntime.manifest")),
           new Activity(
               "checkpoint serialize",

@@ -80,6 +80,16 @@ public final class MtlConfig {
     return parse(key.key(), get(key), Double::parseDouble);
   }
 
+  /** {@code true} or {@code false} (any case); anything else is refused, never read as false. */
+  public boolean getBoolean(ConfigKey key) {
+    String text = get(key).trim();
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new IllegalArgumentException(
+        "setting " + key.key() + "='" + get(key) + "' is not true or false");
+  }
+
   /** Every non-{@code mtl.} setting: Kafka client and Streams configuration. */
   public Map<String, Object> kafka() {
     Map<String, Object> out = new TreeMap<>();

@@ -97,6 +97,13 @@ public final class MtlKeys {
           "mtl.snapshot.every.ms",
           "1000",
           "Also snapshot when event time advanced this much (0 = off): bounds freshness at any rate.");
+  public static final ConfigKey BACKGROUND_STEPS =
+      new ConfigKey(
+          "mtl.train.background.steps",
+          "true",
+          "true: a training step with nothing to publish or checkpoint runs on a trainer thread"
+              + " while the stream thread reads, decodes and journals the next batch (same results,"
+              + " bit for bit); false: every step on the stream thread.");
   public static final ConfigKey CHECKPOINT_EVERY =
       new ConfigKey(
           "mtl.checkpoint.every.steps",
@@ -180,6 +187,7 @@ public final class MtlKeys {
           REPORT_EVERY,
           SNAPSHOT_EVERY,
           SNAPSHOT_EVERY_MS,
+          BACKGROUND_STEPS,
           CHECKPOINT_EVERY,
           CHECKPOINT_CHUNK_BYTES,
           QUALITY_HORIZON,

@@ -75,7 +75,7 @@ public final class Settings {
         .withBalancing(balancing)
         .withSeed(c.getLong(MtlKeys.SEED))
         .withDevice(c.get(MtlKeys.DEVICE))
-        .withTaskRemoval(Boolean.parseBoolean(c.get(MtlKeys.ALLOW_TASK_REMOVAL)));
+        .withTaskRemoval(c.getBoolean(MtlKeys.ALLOW_TASK_REMOVAL));
   }
 
   public static TopicTasks topics(MtlConfig c) {
@@ -109,25 +109,26 @@ public final class Settings {
   public static StreamSettings stream(MtlConfig c, Clock clock, MeterRegistry meters) {
     LearnerSettings learner = learner(c);
     return new StreamSettings(
-        Schemas.eventSchema(
-            learner.model(), list(c.get(MtlKeys.MODELS)), c.getInt(MtlKeys.EVENT_MAX_BYTES)),
-        topics(c),
-        learner,
-        c.getInt(MtlKeys.BATCH_SIZE),
-        c.getInt(MtlKeys.REPORT_EVERY),
-        c.getInt(MtlKeys.SNAPSHOT_EVERY),
-        c.getLong(MtlKeys.SNAPSHOT_EVERY_MS),
-        c.getInt(MtlKeys.CHECKPOINT_EVERY),
-        c.get(MtlKeys.TOPIC_DLQ),
-        c.get(MtlKeys.TOPIC_METRICS),
-        c.get(MtlKeys.TOPIC_SNAPSHOTS),
-        clock,
-        meters,
-        new QualitySettings(
-            c.getInt(MtlKeys.QUALITY_HORIZON),
-            c.getInt(MtlKeys.QUALITY_AUC_WINDOW),
-            c.getDouble(MtlKeys.GATE_TOLERANCE),
-            c.getInt(MtlKeys.GATE_MAX_HOLDS)));
+            Schemas.eventSchema(
+                learner.model(), list(c.get(MtlKeys.MODELS)), c.getInt(MtlKeys.EVENT_MAX_BYTES)),
+            topics(c),
+            learner,
+            c.getInt(MtlKeys.BATCH_SIZE),
+            c.getInt(MtlKeys.REPORT_EVERY),
+            c.getInt(MtlKeys.SNAPSHOT_EVERY),
+            c.getLong(MtlKeys.SNAPSHOT_EVERY_MS),
+            c.getInt(MtlKeys.CHECKPOINT_EVERY),
+            c.get(MtlKeys.TOPIC_DLQ),
+            c.get(MtlKeys.TOPIC_METRICS),
+            c.get(MtlKeys.TOPIC_SNAPSHOTS),
+            clock,
+            meters,
+            new QualitySettings(
+                c.getInt(MtlKeys.QUALITY_HORIZON),
+                c.getInt(MtlKeys.QUALITY_AUC_WINDOW),
+                c.getDouble(MtlKeys.GATE_TOLERANCE),
+                c.getInt(MtlKeys.GATE_MAX_HOLDS)))
+        .withBackgroundSteps(c.getBoolean(MtlKeys.BACKGROUND_STEPS));
   }
 
   /** The topics the learner reads and writes, for creation or validation at start. */
