@@ -1,13 +1,14 @@
 package io.mtlstream.train.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.core.Linear;
 import java.util.List;
 
 /**
  * Per-block norms of the shared weight's gradient through Gram matrices, for batches too small for
  * per-block products to pay: ‖G_iᵀ H_i‖²_F = Σ_{r,s ∈ block i} (g_r·g_s)(h_r·h_s), with G the rows
  * of ∂L/∂pre and H the shared layer's input. The device forms the pair matrix P = (G Gᵀ) ⊙ (H Hᵀ)
- * in six native calls whatever the task count (autograd forms the weight's gradient itself); the
+ * in three native calls whatever the task count (autograd forms the weight's gradient itself); the
  * host then sums each block's diagonal square of P, which at most 128² values (the crossover,
  * below) makes cheaper than the half dozen further native calls a device-side block sum takes
  * (membership matrix, product, mask, sum, clamp, root).
@@ -24,20 +25,25 @@ final class GramNorms {
     return (long) rows * (shared.out() + shared.in()) < (long) shared.out() * shared.in();
   }
 
-  /** P = (G Gᵀ) ⊙ (H Hᵀ), flattened row-major. */
+  /**
+   * P = (G Gᵀ) ⊙ (H Hᵀ), [rows, rows]. {@code linear(A, A)} is A Aᵀ in one native call, where
+   * {@code matMul} needs a transpose first.
+   */
   static NDArray pairs(NDArray gradPre, NDArray h) {
-    return gradPre.matMul(gradPre.transpose()).muli(h.matMul(h.transpose())).reshape(-1);
+    return Linear.linear(gradPre, gradPre)
+        .singletonOrThrow()
+        .muli(Linear.linear(h, h).singletonOrThrow());
   }
 
   /**
-   * The norm of each block from P's values, read to the host at {@code values[offset ...]}: blocks
-   * take consecutive rows, {@code blockRows.get(b)} of them for block b.
+   * The norm of each block from P's values read to the host, row-major: blocks take consecutive
+   * rows, {@code blockRows.get(b)} of them for block b.
    */
-  static double[] blockNorms(float[] values, int offset, List<Integer> blockRows) {
+  static double[] blockNorms(float[] values, List<Integer> blockRows) {
     int rows = blockRows.stream().mapToInt(Integer::intValue).sum();
-    if (values.length - offset != (long) rows * rows) {
+    if (values.length != (long) rows * rows) {
       throw new IllegalArgumentException(
-          (values.length - offset) + " pair values for " + rows + " rows, expected rows²");
+          values.length + " pair values for " + rows + " rows, expected rows²");
     }
     double[] norms = new double[blockRows.size()];
     int start = 0;
@@ -45,7 +51,7 @@ final class GramNorms {
       int end = start + blockRows.get(b);
       double sum = 0;
       for (int r = start; r < end; r++) {
-        int at = offset + r * rows;
+        int at = r * rows;
         for (int s = start; s < end; s++) {
           sum += values[at + s];
         }

@@ -151,22 +151,23 @@ public final class TrainingStep {
       if (normMethod == NormMethod.ONE_PASS) {
         taskNorms =
             probe == null
-                ? gradient.get(sharedWeightRange).norm().expandDims(0)
+                ? gradient.get(sharedWeightRange).norm()
                 : sharedWeightBlocks(
                     batch, gram, probe.getGradient(), trunk.sharedInput(), gradient);
       }
-      NDArray total = gradient.norm().expandDims(0);
-      // One read to the host: the total norm, then the blocks' norms or (Gram) their pair values.
-      float[] values = (taskNorms == null ? total : total.concat(taskNorms)).toFloatArray();
+      // Two reads rather than one of a concatenation: on the CPU a read is a copy and the concat
+      // (with the reshapes it needs) costs more native calls than it saves; on a GPU the first read
+      // waits for the queue, so the second copies a few values from an idle device.
+      double gradientNorm = gradient.norm().toFloatArray()[0];
       if (taskNorms != null) {
+        float[] values = taskNorms.toFloatArray();
         double[] blockNorms =
-            gram ? GramNorms.blockNorms(values, 1, blockRows(batch)) : tail(values);
+            gram ? GramNorms.blockNorms(values, blockRows(batch)) : toDoubles(values);
         for (int b = 0; b < blockNorms.length; b++) {
           int task = batch.blocks().get(b).task();
           norms[task] = blockNorms[b] / weights[task];
         }
       }
-      double gradientNorm = values[0];
       if (!Double.isFinite(gradientNorm)) {
         FusedOptimizer.discardGradient(flat);
         return new Outcome(
@@ -224,10 +225,10 @@ public final class TrainingStep {
     return batch.blocks().stream().map(TaskRows::rows).toList();
   }
 
-  private static double[] tail(float[] values) {
-    double[] out = new double[values.length - 1];
-    for (int i = 1; i < values.length; i++) {
-      out[i - 1] = values[i];
+  private static double[] toDoubles(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
     }
     return out;
   }
