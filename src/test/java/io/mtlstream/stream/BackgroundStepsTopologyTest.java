@@ -11,10 +11,8 @@ import io.mtlstream.snapshot.SnapshotCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,22 +75,16 @@ class BackgroundStepsTopologyTest {
     // thread, and the stores are read before anything waited for it.
     int cut = 13 * 12;
     assertThat(quiet(13)).isTrue();
-    List<KeyValue<Object, byte[]>> checkpoints;
-    List<KeyValue<Bytes, byte[]>> journal;
+    TestStreams.LearnerStores stopped;
     try (TopologyTestDriver driver = TestStreams.driver(settings, dir.resolve("before"))) {
       TestStreams.pipe(driver, events, 0, cut);
-      checkpoints = TestStreams.entries(driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS));
-      journal = TestStreams.entries(driver.getKeyValueStore(LearnerProcessor.JOURNAL));
+      stopped = TestStreams.LearnerStores.of(driver);
     }
     // the checkpoint of step 10 and the 36 inputs since, the running step's batch among them
-    int journaled = journal.stream().mapToInt(kv -> JournalChunk.records(kv.value).size()).sum();
-    assertThat(journaled).isEqualTo(cut - 120);
+    assertThat(stopped.journaledRecords()).isEqualTo(cut - 120);
 
     try (TopologyTestDriver driver = TestStreams.driver(settings, dir.resolve("after"))) {
-      KeyValueStore<Object, byte[]> c = driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS);
-      KeyValueStore<Bytes, byte[]> j = driver.getKeyValueStore(LearnerProcessor.JOURNAL);
-      checkpoints.forEach(kv -> c.put(kv.key, kv.value));
-      journal.forEach(kv -> j.put(kv.key, kv.value));
+      stopped.restoreInto(driver);
       TestStreams.pipe(driver, events, cut, EVENTS);
       Snapshot resumed = TestStreams.lastSnapshot(driver, settings);
 

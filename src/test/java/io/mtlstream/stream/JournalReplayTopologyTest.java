@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mtlstream.snapshot.Snapshot;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,22 +28,16 @@ class JournalReplayTopologyTest {
       uninterrupted = TestStreams.lastSnapshot(driver, settings);
     }
 
-    List<KeyValue<Object, byte[]>> checkpoints;
-    List<KeyValue<Bytes, byte[]>> journal;
+    TestStreams.LearnerStores stopped;
     try (TopologyTestDriver driver = TestStreams.driver(settings, dir.resolve("before"))) {
       TestStreams.pipe(driver, events, 0, cut);
-      checkpoints = TestStreams.entries(driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS));
-      journal = TestStreams.entries(driver.getKeyValueStore(LearnerProcessor.JOURNAL));
+      stopped = TestStreams.LearnerStores.of(driver);
     }
-    int journaled = journal.stream().mapToInt(kv -> JournalChunk.records(kv.value).size()).sum();
-    assertThat(journal).hasSizeGreaterThan(2);
-    assertThat(journaled).isEqualTo(cut - 120);
+    assertThat(stopped.journal()).hasSizeGreaterThan(2);
+    assertThat(stopped.journaledRecords()).isEqualTo(cut - 120);
 
     try (TopologyTestDriver driver = TestStreams.driver(settings, dir.resolve("after"))) {
-      KeyValueStore<Object, byte[]> c = driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS);
-      KeyValueStore<Bytes, byte[]> j = driver.getKeyValueStore(LearnerProcessor.JOURNAL);
-      checkpoints.forEach(kv -> c.put(kv.key, kv.value));
-      journal.forEach(kv -> j.put(kv.key, kv.value));
+      stopped.restoreInto(driver);
       TestStreams.pipe(driver, events, cut, events.size());
       Snapshot resumed = TestStreams.lastSnapshot(driver, settings);
 
@@ -57,11 +48,7 @@ class JournalReplayTopologyTest {
           .isEqualTo(TestStreams.bits(uninterrupted.parameters()));
       // the journal after the restart holds exactly the inputs since the last checkpoint
       int since = events.size() - 360; // checkpoints at 120, 240 and 360 events
-      int held =
-          TestStreams.entries(j).stream()
-              .mapToInt(kv -> JournalChunk.records(kv.value).size())
-              .sum();
-      assertThat(held).isEqualTo(since);
+      assertThat(TestStreams.LearnerStores.of(driver).journaledRecords()).isEqualTo(since);
     }
   }
 }

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -146,6 +147,30 @@ final class TestStreams {
       it.forEachRemaining(out::add);
     }
     return out;
+  }
+
+  /** The learner's checkpoints and journal as a stopped instance left them on disk. */
+  record LearnerStores(
+      List<KeyValue<Object, byte[]>> checkpoints, List<KeyValue<Bytes, byte[]>> journal) {
+
+    static LearnerStores of(TopologyTestDriver driver) {
+      return new LearnerStores(
+          entries(driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS)),
+          entries(driver.getKeyValueStore(LearnerProcessor.JOURNAL)));
+    }
+
+    /** How many input records the journal's chunks hold. */
+    int journaledRecords() {
+      return journal.stream().mapToInt(kv -> JournalChunk.records(kv.value).size()).sum();
+    }
+
+    /** Writes both stores into a fresh instance, as a restore from the changelogs would. */
+    void restoreInto(TopologyTestDriver driver) {
+      KeyValueStore<Object, byte[]> c = driver.getKeyValueStore(LearnerProcessor.CHECKPOINTS);
+      KeyValueStore<Bytes, byte[]> j = driver.getKeyValueStore(LearnerProcessor.JOURNAL);
+      checkpoints.forEach(kv -> c.put(kv.key, kv.value));
+      journal.forEach(kv -> j.put(kv.key, kv.value));
+    }
   }
 
   /** Raw float bits, so that parameters compare bit for bit (NaN and -0 included). */
