@@ -88,11 +88,7 @@ class BackgroundStepsTopologyTest {
       TestStreams.pipe(driver, events, cut, EVENTS);
       Snapshot resumed = TestStreams.lastSnapshot(driver, settings);
 
-      assertThat(resumed.manifest().step()).isEqualTo(uninterrupted.manifest().step());
-      assertThat(resumed.manifest().trainedEvents())
-          .isEqualTo(uninterrupted.manifest().trainedEvents());
-      assertThat(TestStreams.bits(resumed.parameters()))
-          .isEqualTo(TestStreams.bits(uninterrupted.parameters()));
+      TestStreams.assertSameModel(resumed, uninterrupted);
     }
   }
 

@@ -41,11 +41,7 @@ class JournalReplayTopologyTest {
       TestStreams.pipe(driver, events, cut, events.size());
       Snapshot resumed = TestStreams.lastSnapshot(driver, settings);
 
-      assertThat(resumed.manifest().step()).isEqualTo(uninterrupted.manifest().step());
-      assertThat(resumed.manifest().trainedEvents())
-          .isEqualTo(uninterrupted.manifest().trainedEvents());
-      assertThat(TestStreams.bits(resumed.parameters()))
-          .isEqualTo(TestStreams.bits(uninterrupted.parameters()));
+      TestStreams.assertSameModel(resumed, uninterrupted);
       // the journal after the restart holds exactly the inputs since the last checkpoint
       int since = events.size() - 360; // checkpoints at 120, 240 and 360 events
       assertThat(TestStreams.LearnerStores.of(driver).journaledRecords()).isEqualTo(since);

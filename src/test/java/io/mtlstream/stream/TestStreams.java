@@ -1,5 +1,7 @@
 package io.mtlstream.stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mtlstream.event.EventEncoder;
 import io.mtlstream.event.LabeledEvent;
@@ -171,6 +173,13 @@ final class TestStreams {
       checkpoints.forEach(kv -> c.put(kv.key, kv.value));
       journal.forEach(kv -> j.put(kv.key, kv.value));
     }
+  }
+
+  /** Same step, same trained-event count and the same parameters, bit for bit. */
+  static void assertSameModel(Snapshot actual, Snapshot expected) {
+    assertThat(actual.manifest().step()).isEqualTo(expected.manifest().step());
+    assertThat(actual.manifest().trainedEvents()).isEqualTo(expected.manifest().trainedEvents());
+    assertThat(bits(actual.parameters())).isEqualTo(bits(expected.parameters()));
   }
 
   /** Raw float bits, so that parameters compare bit for bit (NaN and -0 included). */
