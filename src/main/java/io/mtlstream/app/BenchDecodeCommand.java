@@ -80,7 +80,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
         rounds);
     out.printf(
         Locale.ROOT,
-        "%-8s %-7s %-7s %9s %10s %12s %9s %9s%n",
+        "%-8s %-7s %-12s %9s %10s %12s %9s %9s%n",
         "payload",
         "path",
         "wire",
@@ -93,10 +93,10 @@ final class BenchDecodeCommand implements Callable<Integer> {
       double json = jsonNanos(timings, t);
       out.printf(
           Locale.ROOT,
-          "%-8s %-7s %-7s %9.0f %10.2f %12.0f %9.1f %9.2f%n",
+          "%-8s %-7s %-12s %9.0f %10.2f %12.0f %9.1f %9.2f%n",
           t.payload(),
           t.path().name().toLowerCase(Locale.ROOT),
-          t.wire().name().toLowerCase(Locale.ROOT),
+          t.wire().name().toLowerCase(Locale.ROOT).replace('_', '-'),
           t.bytesPerEvent(),
           t.microsPerEvent(),
           t.eventsPerSecond(),

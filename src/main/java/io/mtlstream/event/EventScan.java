@@ -28,7 +28,8 @@ final class EventScan {
     OTHER
   }
 
-  private static final int ID = 1, MODEL = 2, TASK = 4, TS = 8, FEATURES = 16, LABEL = 32;
+  /** The known fields, as bits of the set of fields seen. */
+  static final int ID = 1, MODEL = 2, TASK = 4, TS = 8, FEATURES = 16, LABEL = 32;
 
   private final int expectedFeatures;
   private int seen;
@@ -68,6 +69,17 @@ final class EventScan {
     return (seen & FEATURES) != 0;
   }
 
+  int expectedFeatures() {
+    return expectedFeatures;
+  }
+
+  /** Marks a known field as seen; false if it was seen before. */
+  boolean firstOf(int bit) {
+    boolean first = (seen & bit) == 0;
+    seen |= bit;
+    return first;
+  }
+
   void read(JsonParser p) throws IOException, Malformed {
     JsonToken first = p.nextToken();
     if (first != JsonToken.START_OBJECT) {
@@ -97,10 +109,9 @@ final class EventScan {
    * duplicate counts, and a training label must mean the same thing to every reader.
    */
   private void mark(int bit, String name) throws Malformed {
-    if ((seen & bit) != 0) {
+    if (!firstOf(bit)) {
       throw new Malformed("duplicate field '" + name + "'");
     }
-    seen |= bit;
   }
 
   private String readString(JsonParser p, JsonToken t, int bit, String name)
