@@ -62,6 +62,9 @@ final class PlainJsonReader {
 
   private boolean numberIsInteger;
 
+  /** The count of the last array read by {@link #numbers}. */
+  private int arrayLength;
+
   private long integerValue;
 
   private PlainJsonReader(byte[] bytes, EventScan scan) {
@@ -181,22 +184,9 @@ final class PlainJsonReader {
       return;
     }
     expect(b[pos], '[');
-    float[] values = new float[scan.expectedFeatures()];
-    int n = 0;
-    if (skipSpace() == ']') {
-      pos++;
-    } else {
-      do {
-        skipSpace();
-        float v = number();
-        if (n < values.length) {
-          values[n] = v;
-        }
-        n++;
-      } while (separator(']'));
-    }
-    scan.features = values;
-    scan.featureCount = n;
+    // Sized by the schema, as EventScan sizes it: extra values are only counted.
+    scan.features = numbers(new float[scan.expectedFeatures()], false);
+    scan.featureCount = arrayLength;
   }
 
   private void label() {
@@ -230,7 +220,16 @@ final class PlainJsonReader {
 
   private void labelArray() {
     scan.labelShape = EventScan.LabelShape.ARRAY;
-    float[] values = new float[4]; // grown as EventScan grows it
+    scan.labelValues = numbers(new float[4], true); // grown as EventScan grows it
+    scan.labelLength = arrayLength;
+  }
+
+  /**
+   * The numbers of an array whose '[' is read, through its ']': stored in {@code values} while they
+   * fit, which doubles when full if {@code grow}, else only counted. The count goes to {@link
+   * #arrayLength}.
+   */
+  private float[] numbers(float[] values, boolean grow) {
     int n = 0;
     if (skipSpace() == ']') {
       pos++;
@@ -238,14 +237,17 @@ final class PlainJsonReader {
       do {
         skipSpace();
         float v = number();
-        if (n == values.length) {
+        if (grow && n == values.length) {
           values = Arrays.copyOf(values, 2 * n);
         }
-        values[n++] = v;
+        if (n < values.length) {
+          values[n] = v;
+        }
+        n++;
       } while (separator(']'));
     }
-    scan.labelValues = values;
-    scan.labelLength = n;
+    arrayLength = n;
+    return values;
   }
 
   /** An unknown field's value: a string, number, boolean or null. */
