@@ -57,7 +57,7 @@ final class PlainJsonReader {
   private final EventScan scan;
   private int pos;
 
-  /** The last number read: its token's bounds, and its value when it is an integer. */
+  /** The last number read: where its token starts (it ends at pos), its value if an integer. */
   private int numberStart;
 
   private boolean numberIsInteger;
@@ -203,7 +203,7 @@ final class PlainJsonReader {
     } else {
       scan.labelShape = EventScan.LabelShape.NUMBER;
       float v = number();
-      String text = new String(b, numberStart, pos - numberStart, StandardCharsets.ISO_8859_1);
+      String text = numberText();
       scan.labelText = JsonText.clip(text);
       scan.labelFloat = v;
       // As EventScan: the double comes from the text, not from the float.
@@ -363,12 +363,17 @@ final class PlainJsonReader {
   }
 
   private float exactFloat() {
-    String text = new String(b, numberStart, pos - numberStart, StandardCharsets.ISO_8859_1);
+    String text = numberText();
     float f = NumberInput.parseFloat(text, true);
     if (!Float.isFinite(f)) {
       throw DECLINE; // Jackson's reader words the overflow
     }
     return f;
+  }
+
+  /** The text of the number token just read. */
+  private String numberText() {
+    return new String(b, numberStart, pos - numberStart, StandardCharsets.ISO_8859_1);
   }
 
   /** Skips a string's body to just past its closing quote; returns where the body ends. */
