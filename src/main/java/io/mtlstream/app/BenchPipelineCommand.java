@@ -1,5 +1,6 @@
 package io.mtlstream.app;
 
+import io.mtlstream.bench.pipeline.CpuBudget;
 import io.mtlstream.bench.pipeline.InProcessSteps;
 import io.mtlstream.bench.pipeline.LearnerRun;
 import io.mtlstream.bench.pipeline.PipelineRig;
@@ -198,6 +199,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
           r.inProcessMsPerStep());
     }
     for (LearnerRun run : r.runs()) {
+      printCpu(run, r.inProcessEventsPerSecond());
+    }
+    for (LearnerRun run : r.runs()) {
       printBreakdown(run);
     }
     System.out.println();
@@ -223,6 +227,44 @@ final class BenchPipelineCommand implements Callable<Integer> {
         p.medianMsPerStep(),
         p.meanMsPerStep(),
         p.steps());
+  }
+
+  /**
+   * CPU per trained event by part of the rig, and the bounds the cores put on throughput: with
+   * everything on this machine, and with only the learner's own threads on it.
+   */
+  private static void printCpu(LearnerRun run, double inProcessEventsPerSecond) {
+    CpuBudget cpu = run.cpu();
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf(
+        Locale.ROOT, "%ncpu per trained event, %s (µs; %d cores):%n", run.guarantee(), cores);
+    cpu.seconds()
+        .forEach(
+            (part, seconds) ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %-62s %7.1f%n",
+                    part.label(),
+                    CpuBudget.microsPerEvent(seconds, run.events())));
+    cpuBound("all of it: the cores allow", cpu.total(), run, cores, inProcessEventsPerSecond);
+    cpuBound(
+        "the learner's own threads (broker, feed elsewhere)",
+        cpu.learners(),
+        run,
+        cores,
+        inProcessEventsPerSecond);
+  }
+
+  private static void cpuBound(
+      String label, double seconds, LearnerRun run, int cores, double inProcessEventsPerSecond) {
+    double ceiling = CpuBudget.ceiling(seconds, run.events(), cores);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-52s %7.1f  -> at most %.0f events/s, ratio <= %.3f%n",
+        label,
+        CpuBudget.microsPerEvent(seconds, run.events()),
+        ceiling,
+        ceiling / inProcessEventsPerSecond);
   }
 
   private void printBreakdown(LearnerRun run) {

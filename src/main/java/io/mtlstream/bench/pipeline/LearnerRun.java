@@ -26,6 +26,7 @@ import java.util.Map;
  *     zero says the process is still warming up)
  * @param clientTimes growth of the Kafka clients' time and count meters in that window (see {@link
  *     ClientTimes})
+ * @param cpu that window's CPU by part of the rig ({@link CpuBudget})
  */
 public record LearnerRun(
     String guarantee,
@@ -40,7 +41,8 @@ public record LearnerRun(
     List<ThreadCpu.Share> topThreads,
     Map<String, Long> stackSamples,
     double jitSeconds,
-    Map<String, Double> clientTimes) {
+    Map<String, Double> clientTimes,
+    CpuBudget cpu) {
 
   public LearnerRun {
     topThreads = List.copyOf(topThreads);

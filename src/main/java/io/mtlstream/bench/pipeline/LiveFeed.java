@@ -62,7 +62,7 @@ public final class LiveFeed implements AutoCloseable {
     this.count = count;
     this.maxAhead = maxAhead;
     this.trained = trained;
-    this.thread = new Thread(this::run, "mtl-bench-live-feed");
+    this.thread = new Thread(this::run, CpuBudget.FEED_PREFIX + "-live");
     thread.setDaemon(true);
     thread.start();
   }

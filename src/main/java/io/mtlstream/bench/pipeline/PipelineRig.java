@@ -22,11 +22,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -41,6 +44,8 @@ public final class PipelineRig implements AutoCloseable {
 
   /** Distinct events a live feed replays: enough to mix tasks and batches, small in memory. */
   public static final int LIVE_POOL = 20_000;
+
+  private static final AtomicInteger FEED_PRODUCERS = new AtomicInteger();
 
   private final EmbeddedKafkaBroker broker;
   private final PipelineWorkload workload;
@@ -124,18 +129,23 @@ public final class PipelineRig implements AutoCloseable {
         pool.add(records.of(source.next()));
       }
     }
-    return new LiveFeed(
-        EventPublisher.newProducer(broker.bootstrapServers(), Map.of()),
-        pool,
-        count,
-        maxAhead,
-        trained);
+    return new LiveFeed(feedProducer(), pool, count, maxAhead, trained);
+  }
+
+  /**
+   * A producer whose client id, and so its I/O thread's name, marks it as the feed's, for {@link
+   * CpuBudget}; numbered, as client ids of one JVM must differ.
+   */
+  private Producer<byte[], byte[]> feedProducer() {
+    String clientId = CpuBudget.FEED_PREFIX + "-" + FEED_PRODUCERS.incrementAndGet();
+    return EventPublisher.newProducer(
+        broker.bootstrapServers(), Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
   }
 
   /** Publishes in the encoding the learner is configured to read ({@code mtl.event.encoding}). */
   private EventPublisher publisher(PipelineWorkload.Events source, double rate) {
     return EventPublisher.builder()
-        .setProducer(EventPublisher.newProducer(broker.bootstrapServers(), Map.of()))
+        .setProducer(feedProducer())
         .setSource(source)
         .optRate(rate)
         .optEncoding(encoding())
@@ -186,7 +196,7 @@ public final class PipelineRig implements AutoCloseable {
                   failure.set(e);
                 }
               },
-              "mtl-bench-feed");
+              CpuBudget.FEED_PREFIX);
       thread.setDaemon(true);
       thread.start();
     }

@@ -254,8 +254,8 @@ public final class PipelineThroughput {
       ThreadCpu cpuFirst = ThreadCpu.now();
       ClientTimes clientFirst = ClientTimes.of(app.clientMetrics());
       long jitFirst = jitMillis();
-      List<Long> streamThreads =
-          StackSampler.findStreamThreads(config.kafka().get("application.id").toString());
+      String applicationId = config.kafka().get("application.id").toString();
+      List<Long> streamThreads = StackSampler.findStreamThreads(applicationId);
       long samplePeriod = options.stackSamplePeriod().toMillis();
       StackSampler sampler =
           streamThreads.isEmpty() || samplePeriod == 0
@@ -276,6 +276,7 @@ public final class PipelineThroughput {
         }
         ThreadCpu cpuLast = ThreadCpu.now();
         List<ThreadCpu.Share> shares = cpuLast.sharesSince(cpuFirst);
+        double processSeconds = cpuLast.processSecondsSince(cpuFirst);
         return new LearnerRun(
             guarantee,
             (first - start) / 1e9,
@@ -284,12 +285,13 @@ public final class PipelineThroughput {
             probe.steps() - firstSteps,
             probe.stepSeconds() - firstStepSeconds,
             streamThreads.stream().mapToDouble(id -> cpuLast.secondsOf(cpuFirst, id)).sum(),
-            cpuLast.processSecondsSince(cpuFirst),
+            processSeconds,
             cpuLast.javaThreadSecondsSince(cpuFirst),
             shares.subList(0, Math.min(8, shares.size())),
             sampler == null ? Map.of() : sampler.counts(),
             (jitMillis() - jitFirst) / 1e3,
-            ClientTimes.of(app.clientMetrics()).since(clientFirst));
+            ClientTimes.of(app.clientMetrics()).since(clientFirst),
+            CpuBudget.of(shares, applicationId, processSeconds));
       } finally {
         if (sampler != null) {
           sampler.close();

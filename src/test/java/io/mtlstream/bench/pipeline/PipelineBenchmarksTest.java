@@ -1,6 +1,7 @@
 package io.mtlstream.bench.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.mtlstream.runtime.config.MtlKeys;
 import java.time.Duration;
@@ -54,6 +55,15 @@ class PipelineBenchmarksTest {
     assertThat(run.events()).isBetween(4000L, 5000L);
     assertThat(run.eventsPerSecond()).isPositive();
     assertThat(r.ratio(run)).isPositive();
+    // Every part of the rig is told apart by its real threads' names and did work in the window.
+    assertThat(run.cpu().seconds())
+        .allSatisfy(
+            (part, seconds) -> {
+              if (part != CpuBudget.Part.NATIVE) {
+                assertThat(seconds).as(part.label()).isPositive();
+              }
+            });
+    assertThat(run.cpu().total()).isCloseTo(run.processCpuSeconds(), withinPercentage(5));
   }
 
   private static PipelineRig toyRig() throws java.io.IOException {
