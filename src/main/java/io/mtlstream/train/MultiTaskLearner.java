@@ -8,7 +8,7 @@ import io.mtlstream.train.balance.BalanceInput;
 import io.mtlstream.train.balance.LossBalancer;
 import io.mtlstream.train.nn.Devices;
 import io.mtlstream.train.nn.FusedOptimizer;
-import io.mtlstream.train.nn.GradMode;
+import io.mtlstream.train.nn.NativeThread;
 import io.mtlstream.train.nn.SharedBottomNetwork;
 import io.mtlstream.train.nn.StagingBuffer;
 import io.mtlstream.train.nn.TaskLosses;
@@ -148,7 +148,7 @@ public final class MultiTaskLearner implements AutoCloseable {
           "expected " + rows + " × " + spec.inputs() + " features, got " + features.length);
     }
     NDArray flat = network.parameters();
-    GradMode.off();
+    NativeThread.prepare();
     try (NDManager scope = manager.newSubManager()) {
       flat.tempAttach(scope);
       evaluationStaging.begin(features.length);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import io.mtlstream.train.nn.Devices;
+import io.mtlstream.train.nn.NativeThread;
 import io.mtlstream.train.nn.ParameterLayout;
 import io.mtlstream.train.nn.StagingBuffer;
 import io.mtlstream.train.nn.TaskLosses;
@@ -170,6 +171,9 @@ public final class SnapshotModel implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("snapshot model is closed");
     }
+    // Serving threads are not the engine's loading thread: without this, each prediction's
+    // products would run on every core whatever the configured thread count.
+    NativeThread.prepare();
     return manager.newSubManager();
   }
 

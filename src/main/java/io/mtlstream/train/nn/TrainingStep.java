@@ -108,7 +108,7 @@ public final class TrainingStep {
   }
 
   private Outcome runExclusive(MiniBatch batch, double[] weights, NormMethod normMethod) {
-    GradMode.off();
+    NativeThread.prepare();
     ModelSpec spec = network.spec();
     int tasks = spec.taskCount();
     NDArray flat = network.parameters();

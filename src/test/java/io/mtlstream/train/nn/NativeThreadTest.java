@@ -1,0 +1,100 @@
+package io.mtlstream.train.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class NativeThreadTest {
+
+  private static final String THREADS = "ai.djl.pytorch.num_threads";
+
+  @Test
+  void shouldRunAWorkerThreadsProductsOnTheConfiguredThreadCount() throws Exception {
+    assumeThat(Runtime.getRuntime().availableProcessors())
+        .as("one core cannot tell one thread from several")
+        .isGreaterThanOrEqualTo(2);
+    String configured = System.getProperty(THREADS);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray a = manager.randomUniform(0, 1, new Shape(768, 768));
+      System.setProperty(THREADS, "1");
+      // Without prepare() a fresh thread's products use libtorch's default of every core: the
+      // calling thread does only part of the work (this is the fault prepare() exists for).
+      double unprepared = onFreshThread(a, false);
+      double prepared = onFreshThread(a, true);
+
+      assertThat(unprepared).isLessThan(0.8);
+      assertThat(prepared).isGreaterThan(0.85);
+    } finally {
+      restore(configured);
+    }
+  }
+
+  @Test
+  void shouldLeaveTheCountAloneWhenNoneIsConfigured() {
+    String configured = System.getProperty(THREADS);
+    try {
+      System.clearProperty(THREADS);
+      assertThat(NativeThread.configuredThreads()).isZero();
+      System.setProperty(THREADS, " 3 ");
+      assertThat(NativeThread.configuredThreads()).isEqualTo(3);
+      System.setProperty(THREADS, "many");
+      assertThat(NativeThread.configuredThreads()).isZero();
+    } finally {
+      restore(configured);
+    }
+  }
+
+  /**
+   * The share of the process's CPU that a new thread's own clock shows while it multiplies: about 1
+   * when its products run on it alone, about 1/cores when they are spread over every core.
+   */
+  private static double onFreshThread(NDArray a, boolean prepare) throws InterruptedException {
+    AtomicReference<Double> share = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                if (prepare) {
+                  NativeThread.prepare();
+                }
+                a.matMul(a).close();
+                var os =
+                    (com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean();
+                var threads = ManagementFactory.getThreadMXBean();
+                long process = os.getProcessCpuTime();
+                long own = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < 30; i++) {
+                  a.matMul(a).close();
+                }
+                share.set(
+                    (double) (threads.getCurrentThreadCpuTime() - own)
+                        / (os.getProcessCpuTime() - process));
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
+    t.start();
+    t.join();
+    assertThat(failure.get()).isNull();
+    return share.get();
+  }
+
+  /** Puts the property and libtorch's process-wide count back as the run had them. */
+  private static void restore(String configured) {
+    if (configured == null) {
+      System.clearProperty(THREADS);
+    } else {
+      System.setProperty(THREADS, configured);
+      JniUtils.setNumThreads(Integer.parseInt(configured.trim()));
+    }
+  }
+}
