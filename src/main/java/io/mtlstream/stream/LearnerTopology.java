@@ -71,12 +71,10 @@ public final class LearnerTopology {
             // Uncached: every checkpoint writes fresh keys once, so a cache saves nothing, and
             // writes reach the changelog in call order (CheckpointStore relies on that order).
             .withCachingDisabled());
-    // The journal lives in memory (changelogged like any store): it holds only the inputs since the
-    // last checkpoint and is cleared at every checkpoint, so it stays small, while a RocksDB
-    // journal
-    // flushed a memtable to a new SST file at every exactly-once commit and compacted them — a
-    // large
-    // share of the process's CPU under load (measured with bench pipeline).
+    // The journal lives in memory (changelogged like any store): it holds only the inputs since
+    // the last checkpoint and is cleared at every checkpoint, so it stays small, while a RocksDB
+    // journal flushed a memtable to a new SST file at every exactly-once commit and compacted
+    // them — a large share of the process's CPU under load (measured with bench pipeline).
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(LearnerProcessor.JOURNAL),
