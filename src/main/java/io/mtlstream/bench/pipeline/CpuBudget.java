@@ -77,6 +77,8 @@ public record CpuBudget(Map<Part, Double> seconds) {
 
   /** The part a Java thread of this name belongs to. */
   static Part partOf(String thread, String applicationId) {
+    // LearnerProcessor names its TrainerThread "mtl-trainer-<task id>"; PipelineBenchmarksTest
+    // fails if a part stops matching the real threads.
     if (thread.startsWith("mtl-trainer-")) {
       return Part.TRAINING;
     }
