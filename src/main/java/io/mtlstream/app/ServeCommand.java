@@ -90,8 +90,8 @@ public final class ServeCommand implements Callable<Integer> {
       defaultValue = "1",
       description =
           "native threads per prediction (sets ai.djl.pytorch.num_threads; default:"
-              + " ${DEFAULT-VALUE}). Requests already run in parallel on the HTTP workers; one"
-              + " thread each served 1.5x the requests of two on 2 cores")
+              + " ${DEFAULT-VALUE}). Requests already run in parallel on the HTTP workers: on 2"
+              + " cores two threads each served no more requests than one (docs/BENCHMARKS.md)")
   int intraOpThreads;
 
   @Spec CommandSpec spec;

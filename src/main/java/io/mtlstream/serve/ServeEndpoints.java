@@ -1,6 +1,5 @@
 package io.mtlstream.serve;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.sun.net.httpserver.HttpExchange;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -26,7 +25,6 @@ final class ServeEndpoints {
   private final PrometheusMeterRegistry registry;
   private final ServeMetrics metrics;
   private final ServeJson json;
-  private final JsonFactory jsonFactory = new JsonFactory();
   private final Clock clock;
   private final int maxBodyBytes;
   private final int maxRows;
@@ -57,7 +55,7 @@ final class ServeEndpoints {
   }
 
   Reply predict(HttpExchange ex) throws IOException {
-    PredictRequest request = PredictRequest.parse(jsonFactory, readBody(ex), maxRows);
+    PredictRequest request = PredictRequest.parse(json.factory(), readBody(ex), maxRows);
     String id = request.model() != null ? request.model() : models.defaultModelId();
     try (ServedModel.Lease lease = lease(id)) {
       ServedModel served = lease.served();

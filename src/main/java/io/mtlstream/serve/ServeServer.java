@@ -1,6 +1,5 @@
 package io.mtlstream.serve;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -73,7 +72,7 @@ public final class ServeServer implements AutoCloseable {
     this.models = b.models;
     this.registry = b.registry;
     this.metrics = new ServeMetrics(registry);
-    this.json = new ServeJson(new JsonFactory());
+    this.json = new ServeJson();
     this.endpoints =
         new ServeEndpoints(models, registry, metrics, json, b.clock, b.maxBodyBytes, b.maxRows);
   }
