@@ -65,7 +65,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
     this.journal = context.getStateStore(JOURNAL);
     this.meters = new LearnerMetrics(settings.meters());
     if (settings.backgroundSteps()) {
-      this.trainer = new TrainerThread("mtl-trainer-" + context.taskId());
+      this.trainer = new TrainerThread(LearnerTopology.TRAINER_THREAD_PREFIX + context.taskId());
       context.schedule(SETTLE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> settleAll());
     }
   }

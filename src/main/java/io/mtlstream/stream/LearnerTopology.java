@@ -33,6 +33,12 @@ public final class LearnerTopology {
    */
   private static final String BY_MODEL = "by-model";
 
+  /**
+   * Names of the threads the learners train on with background steps: this, then the stream task
+   * id. Tools that attribute CPU by thread (bench pipeline) match on it.
+   */
+  public static final String TRAINER_THREAD_PREFIX = "mtl-trainer-";
+
   /** The by-model repartition topic of application {@code applicationId}. */
   public static String byModelTopic(String applicationId) {
     return applicationId + "-" + BY_MODEL + "-repartition";

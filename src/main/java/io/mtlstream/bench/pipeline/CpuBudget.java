@@ -1,5 +1,6 @@
 package io.mtlstream.bench.pipeline;
 
+import io.mtlstream.stream.LearnerTopology;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -77,9 +78,8 @@ public record CpuBudget(Map<Part, Double> seconds) {
 
   /** The part a Java thread of this name belongs to. */
   static Part partOf(String thread, String applicationId) {
-    // LearnerProcessor names its TrainerThread "mtl-trainer-<task id>"; PipelineBenchmarksTest
-    // fails if a part stops matching the real threads.
-    if (thread.startsWith("mtl-trainer-")) {
+    // PipelineBenchmarksTest fails if a part stops matching the real threads.
+    if (thread.startsWith(LearnerTopology.TRAINER_THREAD_PREFIX)) {
       return Part.TRAINING;
     }
     if (thread.contains(FEED_PREFIX)) {

@@ -3,6 +3,7 @@ package io.mtlstream.train.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -21,6 +22,8 @@ class NativeThreadTest {
         .as("one core cannot tell one thread from several")
         .isGreaterThanOrEqualTo(2);
     String configured = System.getProperty(THREADS);
+    Engine.getInstance(); // loads the natives
+    int count = JniUtils.getNumThreads();
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray a = manager.randomUniform(0, 1, new Shape(768, 768));
       System.setProperty(THREADS, "1");
@@ -33,6 +36,8 @@ class NativeThreadTest {
       assertThat(prepared).isGreaterThan(0.85);
     } finally {
       restore(configured);
+      // prepare() on the fresh thread also set libtorch's default for threads that start later.
+      JniUtils.setNumThreads(count);
     }
   }
 
@@ -88,13 +93,12 @@ class NativeThreadTest {
     return share.get();
   }
 
-  /** Puts the property and libtorch's process-wide count back as the run had them. */
+  /** Puts the property back as the run had it. */
   private static void restore(String configured) {
     if (configured == null) {
       System.clearProperty(THREADS);
     } else {
       System.setProperty(THREADS, configured);
-      JniUtils.setNumThreads(Integer.parseInt(configured.trim()));
     }
   }
 }
