@@ -1,7 +1,11 @@
 package io.mtlstream.app;
 
 import io.mtlstream.bench.pipeline.PipelineWorkload;
+import io.mtlstream.runtime.config.MtlConfig;
 import io.mtlstream.runtime.config.MtlKeys;
+import io.mtlstream.runtime.config.Settings;
+import io.mtlstream.train.ModelSpec;
+import io.mtlstream.train.nn.ParameterLayout;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -24,7 +28,11 @@ final class BenchRuns {
   @Option(names = "--balancer", defaultValue = "gradnorm")
   String balancer;
 
-  @Option(names = "--threads", description = "PyTorch intra-op threads (default: cores - 1)")
+  @Option(
+      names = "--threads",
+      description =
+          "PyTorch intra-op threads (default: the learner's: cores - 1, every core for models of"
+              + " 1M parameters or more)")
   Integer threads;
 
   @Option(names = "--set", description = "extra KEY=VALUE learner settings (repeatable)")
@@ -32,13 +40,27 @@ final class BenchRuns {
 
   /**
    * Fixes the PyTorch intra-op threads before the engine loads: {@code --threads} (which wins over
-   * a {@code -D}, since it is the benchmark's own option), else one core left for the broker and
-   * the Kafka clients in this process.
+   * a {@code -D}, since it is the benchmark's own option), else a {@code -D}, else the learner's
+   * default for the workload's model ({@link NativeDefaults#learnerThreads(int, long)}), so that
+   * the benchmark measures what {@code learn} would run.
    */
   void applyThreads() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    int n = threads != null ? threads : Math.max(1, cores - 1);
-    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+    String key = "ai.djl.pytorch.num_threads";
+    if (threads != null) {
+      System.setProperty(key, Integer.toString(threads));
+    } else if (System.getProperty(key) == null) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      long parameters = new ParameterLayout(modelSpec()).size();
+      System.setProperty(key, Integer.toString(NativeDefaults.learnerThreads(cores, parameters)));
+    }
+  }
+
+  /** The model these settings train: the workload's, under {@code --set}. */
+  private ModelSpec modelSpec() {
+    PipelineWorkload workload = workload();
+    Map<String, String> s = new HashMap<>(workload.modelSettings());
+    s.putAll(settings(workload));
+    return Settings.model(MtlConfig.load(null, Map.of(), s));
   }
 
   PipelineWorkload workload() {

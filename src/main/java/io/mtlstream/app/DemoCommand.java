@@ -7,6 +7,7 @@ import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.runtime.LearnerApp;
 import io.mtlstream.runtime.config.MtlConfig;
 import io.mtlstream.runtime.config.MtlKeys;
+import io.mtlstream.runtime.config.Settings;
 import io.mtlstream.snapshot.Snapshot;
 import io.mtlstream.snapshot.SnapshotTopicReader;
 import java.nio.file.Files;
@@ -62,12 +63,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NativeDefaults.threads(false);
     Path state = Files.createTempDirectory("mtl-demo-state");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
       String bootstrap = broker.bootstrapServers();
       System.out.println("broker    " + bootstrap + " (in-process KRaft, 127.0.0.1 only)");
       MtlConfig config = MtlConfig.load(null, Map.of(), settings(bootstrap, state));
+      // Before anything loads the engine: the broker does not.
+      NativeDefaults.learnerThreads(Settings.model(config));
       List<String> tasks = new ArrayList<>();
       for (int i = 0; i < sigmas.length; i++) {
         tasks.add("task" + i);

@@ -2,6 +2,7 @@ package io.mtlstream.app;
 
 import io.mtlstream.runtime.LearnerApp;
 import io.mtlstream.runtime.config.MtlConfig;
+import io.mtlstream.runtime.config.Settings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,8 +29,8 @@ final class LearnCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    NativeDefaults.threads(false);
     MtlConfig cfg = MtlConfig.load(config, System.getenv(), overrides);
+    NativeDefaults.learnerThreads(Settings.model(cfg));
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean asked =
         new java.util.concurrent.atomic.AtomicBoolean();

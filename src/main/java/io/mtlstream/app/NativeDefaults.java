@@ -1,5 +1,8 @@
 package io.mtlstream.app;
 
+import io.mtlstream.train.ModelSpec;
+import io.mtlstream.train.nn.ParameterLayout;
+
 /**
  * Process-wide DJL defaults, set before the engine loads: offline (the CPU natives ship in the jar;
  * nothing is downloaded), no usage tracking, and fixed native thread counts so runs are
@@ -25,6 +28,15 @@ final class NativeDefaults {
   }
 
   /**
+   * Models of at least this many parameters train on every core even where Kafka clients or a
+   * broker share the machine: their step, not the per-event stream work, is what fills it. Measured
+   * on 2 cores with {@code bench pipeline} (direct binary input, 1 against 2 threads alternated,
+   * docs/BENCHMARKS.md): 76k parameters ran ×1.16–1.52 faster on one thread, 0.76M about alike
+   * (×1.02 and ×1.08 for two), 2.56M ×1.22 faster on two.
+   */
+  static final long EVERY_CORE_PARAMETERS = 1_000_000;
+
+  /**
    * Sets the PyTorch intra-op thread count unless the user chose one (-D, or {@code mtl.threads}).
    * Compute-only commands (bench, experiment) take every core; commands that share the machine with
    * Kafka clients or an in-process broker leave one core free: with every core busy in libgomp's
@@ -34,6 +46,26 @@ final class NativeDefaults {
     int cores = Runtime.getRuntime().availableProcessors();
     setDefault(
         "ai.djl.pytorch.num_threads", String.valueOf(everyCore ? cores : Math.max(1, cores - 1)));
+  }
+
+  /**
+   * Sets the learner's intra-op thread count for a model of this shape unless the user chose one
+   * (-D; {@code mtl.threads} is applied later by the learner and wins over both).
+   */
+  static void learnerThreads(ModelSpec spec) {
+    setDefault(
+        "ai.djl.pytorch.num_threads",
+        String.valueOf(
+            learnerThreads(
+                Runtime.getRuntime().availableProcessors(), new ParameterLayout(spec).size())));
+  }
+
+  /**
+   * Every core for a model of at least {@link #EVERY_CORE_PARAMETERS}; otherwise one core left to
+   * the stream thread, the Kafka clients and a broker on the same machine.
+   */
+  static int learnerThreads(int cores, long parameters) {
+    return parameters >= EVERY_CORE_PARAMETERS ? cores : Math.max(1, cores - 1);
   }
 
   private static void setDefault(String key, String value) {

@@ -77,8 +77,10 @@ public final class MtlKeys {
       new ConfigKey(
           "mtl.threads",
           "",
-          "PyTorch intra-op threads (empty: the CPU count); fixed for reproducible runs. Applies"
-              + " when the engine first loads.");
+          "PyTorch intra-op threads; fixed for reproducible runs. Applies when the engine first"
+              + " loads. Empty: learn and demo leave one core to the stream thread and Kafka, or"
+              + " take every core for a model of 1M parameters or more; an embedded LearnerApp"
+              + " keeps libtorch's default of every core.");
   public static final ConfigKey BALANCER =
       new ConfigKey("mtl.balancer", "gradnorm", "gradnorm, equal, uncertainty or dwa.");
   public static final ConfigKey ALPHA =
