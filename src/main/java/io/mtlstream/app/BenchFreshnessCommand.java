@@ -58,7 +58,7 @@ final class BenchFreshnessCommand implements Callable<Integer> {
               + "cadence   snapshot every %s steps / %s ms of event time (0 = off); commit"
               + " interval %s ms; %s%n"
               + "feed      %.0f events/s for %d s; the first %.1f s are warm-up%n",
-          workload,
+          run.describe(workload),
           config.getInt(MtlKeys.BATCH_SIZE),
           run.balancer,
           System.getProperty("ai.djl.pytorch.num_threads"),

@@ -111,7 +111,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         "broker    in-process KRaft on 127.0.0.1%s%nmodel     %s, batch %d, balancer %s, threads"
             + " %s%n",
         feed == Feed.LIVE ? ", a fresh one per run" : "",
-        workload,
+        run.describe(workload),
         b,
         run.balancer,
         System.getProperty("ai.djl.pytorch.num_threads"));

@@ -6,8 +6,11 @@ import io.mtlstream.runtime.config.MtlKeys;
 import io.mtlstream.runtime.config.Settings;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.nn.ParameterLayout;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,6 +56,22 @@ final class BenchRuns {
       long parameters = new ParameterLayout(modelSpec()).size();
       System.setProperty(key, Integer.toString(NativeDefaults.learnerThreads(cores, parameters)));
     }
+  }
+
+  /**
+   * The workload as the runs' header names it, with the trunk and size the settings give its model
+   * ({@code --set mtl.model.trunk} changes both, not the workload's name).
+   */
+  String describe(PipelineWorkload workload) {
+    ModelSpec spec = modelSpec();
+    return String.format(
+        Locale.ROOT,
+        "%s, trunk %s (%,d parameters)",
+        workload,
+        Arrays.stream(spec.trunkWidths())
+            .mapToObj(Integer::toString)
+            .collect(Collectors.joining("-")),
+        new ParameterLayout(spec).size());
   }
 
   /** The model these settings train: the workload's, under {@code --set}. */

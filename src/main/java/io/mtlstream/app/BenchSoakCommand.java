@@ -54,7 +54,7 @@ final class BenchSoakCommand implements Callable<Integer> {
           Locale.ROOT,
           "model     %s, batch %d, threads %s; feed %.0f events/s for %.1f min, a sample every"
               + " %.0f s%n",
-          workload,
+          run.describe(workload),
           config.getInt(MtlKeys.BATCH_SIZE),
           System.getProperty("ai.djl.pytorch.num_threads"),
           rate,
