@@ -48,13 +48,10 @@ final class BenchRuns {
    * the benchmark measures what {@code learn} would run.
    */
   void applyThreads() {
-    String key = "ai.djl.pytorch.num_threads";
     if (threads != null) {
-      System.setProperty(key, Integer.toString(threads));
-    } else if (System.getProperty(key) == null) {
-      int cores = Runtime.getRuntime().availableProcessors();
-      long parameters = new ParameterLayout(modelSpec()).size();
-      System.setProperty(key, Integer.toString(NativeDefaults.learnerThreads(cores, parameters)));
+      System.setProperty(NativeDefaults.THREADS, Integer.toString(threads));
+    } else {
+      NativeDefaults.learnerThreadsDefault(modelSpec());
     }
   }
 

@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("broker    " + bootstrap + " (in-process KRaft, 127.0.0.1 only)");
       MtlConfig config = MtlConfig.load(null, Map.of(), settings(bootstrap, state));
       // Before anything loads the engine: the broker does not.
-      NativeDefaults.learnerThreads(Settings.model(config));
+      NativeDefaults.learnerThreadsDefault(Settings.model(config));
       List<String> tasks = new ArrayList<>();
       for (int i = 0; i < sigmas.length; i++) {
         tasks.add("task" + i);

@@ -30,7 +30,7 @@ final class LearnCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     MtlConfig cfg = MtlConfig.load(config, System.getenv(), overrides);
-    NativeDefaults.learnerThreads(Settings.model(cfg));
+    NativeDefaults.learnerThreadsDefault(Settings.model(cfg));
     CountDownLatch stopped = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean asked =
         new java.util.concurrent.atomic.AtomicBoolean();

@@ -10,6 +10,9 @@ import io.mtlstream.train.nn.ParameterLayout;
  */
 final class NativeDefaults {
 
+  /** The intra-op thread count DJL reads when the engine loads. */
+  static final String THREADS = "ai.djl.pytorch.num_threads";
+
   private NativeDefaults() {}
 
   static void apply() {
@@ -44,20 +47,16 @@ final class NativeDefaults {
    */
   static void threads(boolean everyCore) {
     int cores = Runtime.getRuntime().availableProcessors();
-    setDefault(
-        "ai.djl.pytorch.num_threads", String.valueOf(everyCore ? cores : Math.max(1, cores - 1)));
+    setDefault(THREADS, String.valueOf(everyCore ? cores : oneCoreLeft(cores)));
   }
 
   /**
    * Sets the learner's intra-op thread count for a model of this shape unless the user chose one
    * (-D; {@code mtl.threads} is applied later by the learner and wins over both).
    */
-  static void learnerThreads(ModelSpec spec) {
-    setDefault(
-        "ai.djl.pytorch.num_threads",
-        String.valueOf(
-            learnerThreads(
-                Runtime.getRuntime().availableProcessors(), new ParameterLayout(spec).size())));
+  static void learnerThreadsDefault(ModelSpec spec) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    setDefault(THREADS, String.valueOf(learnerThreads(cores, new ParameterLayout(spec).size())));
   }
 
   /**
@@ -65,7 +64,11 @@ final class NativeDefaults {
    * the stream thread, the Kafka clients and a broker on the same machine.
    */
   static int learnerThreads(int cores, long parameters) {
-    return parameters >= EVERY_CORE_PARAMETERS ? cores : Math.max(1, cores - 1);
+    return parameters >= EVERY_CORE_PARAMETERS ? cores : oneCoreLeft(cores);
+  }
+
+  private static int oneCoreLeft(int cores) {
+    return Math.max(1, cores - 1);
   }
 
   private static void setDefault(String key, String value) {
