@@ -1,12 +1,14 @@
 package io.mtlstream.app;
 
+import io.mtlstream.runtime.MallocTuning;
 import io.mtlstream.train.ModelSpec;
 import io.mtlstream.train.nn.ParameterLayout;
 
 /**
  * Process-wide DJL defaults, set before the engine loads: offline (the CPU natives ship in the jar;
- * nothing is downloaded), no usage tracking, and fixed native thread counts so runs are
- * reproducible. Each is a default only: a {@code -D} on the command line wins.
+ * nothing is downloaded), no usage tracking, fixed native thread counts so runs are reproducible,
+ * and malloc thresholds that let training steps reuse their memory ({@link MallocTuning}). Each is
+ * a default only: a {@code -D} on the command line, or glibc's own environment variables, win.
  */
 final class NativeDefaults {
 
@@ -28,6 +30,8 @@ final class NativeDefaults {
     // broker logs each such retry at ERROR although nothing is wrong. Other broker errors still
     // show.
     setDefault("org.slf4j.simpleLogger.log.kafka.server.ReplicaManager", "off");
+    // Before the engine or any Kafka client allocates, after the logging defaults (it logs).
+    MallocTuning.apply();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.mtlstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mtlstream.runtime.MallocTuning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -182,11 +183,11 @@ public final class PyTorchReference {
     try {
       out = Files.createTempFile("mtl-pytorch", ".out");
       err = Files.createTempFile("mtl-pytorch", ".err");
-      process =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      // libtorch in Python allocates through the same malloc: same thresholds, same footing.
+      builder.environment().putAll(MallocTuning.childEnvironment());
+      process = builder.start();
       process.getOutputStream().close();
       if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
         return ScriptRun.failed("killed after overrunning its deadline of " + deadline);

@@ -71,6 +71,8 @@ public final class LearnerApp implements AutoCloseable {
    * if it is a {@link PrometheusMeterRegistry} and {@code mtl.metrics.port} is not 0.
    */
   public LearnerApp(MtlConfig config, MeterRegistry meters) {
+    // A no-op when the CLI already did it; here for processes that embed the learner.
+    MallocTuning.apply();
     String threads = config.get(MtlKeys.THREADS);
     if (!threads.isBlank()) {
       // Read by DJL when the engine first loads, which happens in the first training step.
