@@ -94,7 +94,8 @@ public final class MallocTuning {
     Function mallopt;
     try {
       mallopt = Function.getFunction("c", "mallopt");
-    } catch (UnsatisfiedLinkError e) {
+    } catch (LinkageError e) {
+      // No such symbol, or JNA's own native library could not load (a noexec temp dir).
       return Outcome.UNAVAILABLE;
     }
     // mallopt returns 1 on success; musl's is a stub that returns 0.
