@@ -1,5 +1,6 @@
 package io.mtlstream.app;
 
+import ai.djl.engine.Engine;
 import io.mtlstream.bench.pipeline.CpuBudget;
 import io.mtlstream.bench.pipeline.InProcessSteps;
 import io.mtlstream.bench.pipeline.LearnerRun;
@@ -7,6 +8,7 @@ import io.mtlstream.bench.pipeline.PipelineRig;
 import io.mtlstream.bench.pipeline.PipelineThroughput;
 import io.mtlstream.bench.pipeline.PipelineWorkload;
 import io.mtlstream.bench.pipeline.ThreadCpu;
+import io.mtlstream.train.nn.NativeThread;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -103,6 +105,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     run.applyThreads();
+    // The learner trains on its trainer thread; main's own workers would throttle them.
+    Engine.getEngine("PyTorch");
+    NativeThread.oneThreadHere();
+    NativeThread.prepare();
     PipelineWorkload workload = run.workload();
     int b = run.batch(workload);
     Map<String, String> s = run.settings(workload);

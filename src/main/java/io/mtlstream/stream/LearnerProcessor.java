@@ -4,6 +4,7 @@ import io.mtlstream.event.LabeledEvent;
 import io.mtlstream.metrics.TrainingReport;
 import io.mtlstream.metrics.TrainingReportCodec;
 import io.mtlstream.snapshot.SnapshotCodec;
+import io.mtlstream.train.nn.NativeThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,15 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains each model on its events — on the stream thread, or for steps with nothing to publish on a
- * {@link TrainerThread} while the stream thread reads on (see {@link ModelRuntime#accept}) — and
- * keeps its state exactly-once with a checkpoint plus a journal (docs/DESIGN.md decision 3): every
- * input is appended to the journal store (in chunks, see {@link JournalChunk}); every N steps the
- * serialised learner goes to the checkpoint store and the model's journal is cleared. Both stores
- * are logged, so at any commit the changelogs hold a checkpoint and the journal of exactly the
- * inputs consumed since. A model's learner is rebuilt on its first record after a start:
- * checkpoint, then the journal replayed through the same deterministic path with outputs suppressed
- * (they were published before).
+ * Trains each model on its events — on the stream thread, or on a {@link TrainerThread}: steps with
+ * nothing to publish while the stream thread reads on, the others while it waits (see {@link
+ * ModelRuntime#accept}) — and keeps its state exactly-once with a checkpoint plus a journal
+ * (docs/DESIGN.md decision 3): every input is appended to the journal store (in chunks, see {@link
+ * JournalChunk}); every N steps the serialised learner goes to the checkpoint store and the model's
+ * journal is cleared. Both stores are logged, so at any commit the changelogs hold a checkpoint and
+ * the journal of exactly the inputs consumed since. A model's learner is rebuilt on its first
+ * record after a start: checkpoint, then the journal replayed through the same deterministic path
+ * with outputs suppressed (they were published before).
  *
  * <p>One instance per stream task; owns the learners of the models it sees and closes them.
  */
@@ -66,6 +67,9 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
     this.meters = new LearnerMetrics(settings.meters());
     if (settings.backgroundSteps()) {
       this.trainer = new TrainerThread(LearnerTopology.TRAINER_THREAD_PREFIX + context.taskId());
+      // Every step trains there; what runs here (model creation, checkpoint and snapshot reads)
+      // stays off OpenMP, whose workers on a second thread would throttle the trainer's.
+      NativeThread.oneThreadHere();
       context.schedule(SETTLE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> settleAll());
     }
   }

@@ -206,11 +206,11 @@ final class ModelRuntime implements AutoCloseable {
    * report, snapshot or checkpoint — is queued there, and this returns at once; the stream thread
    * reads, decodes and journals the next batches meanwhile. With {@link #IN_FLIGHT} steps queued,
    * the next one first waits for the oldest; a step with outputs (or {@link #settle()}) waits for
-   * all of them and then runs here, exactly as before. Steps are collected and scored in their
-   * order, so the scoring and every decision that reads it match a synchronous run and the state
-   * stays bit-identical. Exactly-once holds because a quiet step has no outputs: a commit taken
-   * while steps run records their inputs in the journal and nothing else, and a replay after a
-   * crash recomputes the same steps.
+   * all of them and then runs, still on the trainer, while this waits for it. Steps are collected
+   * and scored in their order, so the scoring and every decision that reads it match a synchronous
+   * run and the state stays bit-identical. Exactly-once holds because a quiet step has no outputs:
+   * a commit taken while steps run records their inputs in the journal and nothing else, and a
+   * replay after a crash recomputes the same steps.
    */
   Effect accept(LabeledEvent event) {
     newestEventTimestamp = Math.max(newestEventTimestamp, event.timestamp());
@@ -232,7 +232,11 @@ final class ModelRuntime implements AutoCloseable {
       return collected.isEmpty() ? Effect.NONE : trainedOnly(collected);
     }
     collectAll(collected);
-    Timed timed = timedStep(batch);
+    // On the trainer too, so that no other thread keeps OpenMP workers (see NativeThread).
+    Timed timed =
+        trainer == null
+            ? timedStep(batch)
+            : TrainerThread.await(trainer.submit(() -> timedStep(batch)));
     collected.add(scored(batch, timed, false));
     long step = learner.steps();
     boolean applied = timed.result().accepted();

@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param directPartitions 0: events are re-keyed and repartitioned by model id (any input
  *     partitioning works); n ≥ 1: every input topic has n partitions and is keyed by model id, so
  *     the learner reads the input topics directly (see {@link #withDirectInput})
- * @param backgroundSteps train steps with nothing to publish on a trainer thread while the stream
+ * @param backgroundSteps train on a trainer thread, steps with nothing to publish while the stream
  *     thread reads, decodes and journals the next batch (see {@code ModelRuntime.accept}); false
  *     trains every step on the stream thread
  */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bench pipeline}: end-to-end training throughput through the real broker against the
@@ -190,7 +191,44 @@ public final class PipelineThroughput {
     LiveFeed start(LearnerProbe probe);
   }
 
+  /**
+   * On a thread of its own that ends with it: a thread keeps its OpenMP workers for life, and this
+   * one's beside the learner's trainer would throttle the trainer's (see NativeThread).
+   */
   private static InProcessSteps.Result inProcess(
+      PipelineRig rig, MtlConfig config, Options options) {
+    AtomicReference<InProcessSteps.Result> result = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.set(inProcessHere(rig, config, options));
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            },
+            "mtl-bench-in-process");
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while measuring the in-process step", e);
+    }
+    if (failure.get() instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure.get() instanceof Error e) {
+      throw e;
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("in-process step failed", failure.get());
+    }
+    return result.get();
+  }
+
+  private static InProcessSteps.Result inProcessHere(
       PipelineRig rig, MtlConfig config, Options options) {
     return InProcessSteps.run(
         Settings.learner(config),

@@ -19,27 +19,47 @@ import ai.djl.pytorch.jni.JniUtils;
  * cores busy, against 1.0 on the loading thread. Where the learner leaves a core to the stream
  * thread and the broker, that oversubscribed the machine. Each thread applies the configured count
  * once, on its first {@link #prepare()}.
+ *
+ * <p><b>One team of workers.</b> Every thread that runs a parallel op keeps its own OpenMP workers
+ * until it exits, and once the process holds more of them than there are cores libgomp spins only
+ * 100 rounds (instead of 300,000) before a waiting worker sleeps. A stream thread that ran a step
+ * with outputs or created a model, beside the trainer thread, tipped a 2-core machine over: the
+ * trainer's worker slept and woke ≈ 2,000 times a second, once per parallel region. A thread that
+ * hands its heavy work to a trainer calls {@link #oneThreadHere()} and never starts a team.
  */
 public final class NativeThread {
 
-  private static final ThreadLocal<Boolean> THREADS_SET = ThreadLocal.withInitial(() -> false);
+  /** The count this thread last applied; 0 before its first. */
+  private static final ThreadLocal<Integer> APPLIED = ThreadLocal.withInitial(() -> 0);
+
+  private static final ThreadLocal<Boolean> ONE_THREAD = ThreadLocal.withInitial(() -> false);
 
   private NativeThread() {}
 
   /**
    * Turns gradient recording off on the calling thread (a collector turns it on for its scope) and,
-   * the first time on this thread, sets its intra-op thread count to the configured one. Call with
-   * the engine loaded.
+   * the first time on this thread, sets its intra-op thread count: the configured one, or one after
+   * {@link #oneThreadHere()}. Call with the engine loaded.
    */
   public static void prepare() {
     JniUtils.setGradMode(false);
-    if (!THREADS_SET.get()) {
-      THREADS_SET.set(true);
-      int threads = configuredThreads();
-      if (threads > 0) {
-        JniUtils.setNumThreads(threads);
-      }
+    int wanted = ONE_THREAD.get() ? 1 : configuredThreads();
+    if (wanted > 0 && APPLIED.get() != wanted) {
+      // On a thread's first op split by libtorch itself (an elementwise one; products go to the
+      // BLAS) it applies the count last set by any thread, here perhaps the trainer's. Reading
+      // the count has it do that now, so the one set next is the one that stays.
+      JniUtils.getNumThreads();
+      JniUtils.setNumThreads(wanted);
+      APPLIED.set(wanted);
     }
+  }
+
+  /**
+   * From the next {@link #prepare()} on, the calling thread runs its ops on itself alone, whatever
+   * count is configured: for a thread whose steps run on a trainer thread (see the class comment).
+   */
+  public static void oneThreadHere() {
+    ONE_THREAD.set(true);
   }
 
   /**

@@ -42,6 +42,38 @@ class NativeThreadTest {
   }
 
   @Test
+  void shouldKeepAOneThreadCountThatAnotherThreadOverridesLater() throws Exception {
+    assumeThat(Runtime.getRuntime().availableProcessors())
+        .as("one core cannot tell one thread from several")
+        .isGreaterThanOrEqualTo(2);
+    String configured = System.getProperty(THREADS);
+    Engine.getInstance();
+    int count = JniUtils.getNumThreads();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray a = manager.randomUniform(0, 1, new Shape(768, 768));
+      System.setProperty(THREADS, "2");
+      // The stream thread sets one thread, then the trainer thread sets the configured two before
+      // the stream thread's first product. Setting the count alone is not enough: libtorch applies
+      // the count last set by any thread on a thread's first parallel op.
+      double setOnly = onFreshThread(a, () -> JniUtils.setNumThreads(1), NativeThread::prepare);
+      double oneThreadHere =
+          onFreshThread(
+              a,
+              () -> {
+                NativeThread.oneThreadHere();
+                NativeThread.prepare();
+              },
+              NativeThread::prepare);
+
+      assertThat(setOnly).isLessThan(0.8);
+      assertThat(oneThreadHere).isGreaterThan(0.85);
+    } finally {
+      restore(configured);
+      JniUtils.setNumThreads(count);
+    }
+  }
+
+  @Test
   void shouldLeaveTheCountAloneWhenNoneIsConfigured() {
     String configured = System.getProperty(THREADS);
     try {
@@ -61,15 +93,36 @@ class NativeThreadTest {
    * when its products run on it alone, about 1/cores when they are spread over every core.
    */
   private static double onFreshThread(NDArray a, boolean prepare) throws InterruptedException {
+    return onFreshThread(a, prepare ? NativeThread::prepare : () -> {}, () -> {});
+  }
+
+  /**
+   * As {@link #onFreshThread(NDArray, boolean)}, with {@code setup} run on the new thread first and
+   * then {@code meanwhile} run to its end on another new thread, both before the first product.
+   */
+  private static double onFreshThread(NDArray a, Runnable setup, Runnable meanwhile)
+      throws InterruptedException {
     AtomicReference<Double> share = new AtomicReference<>();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread t =
         new Thread(
             () -> {
               try {
-                if (prepare) {
-                  NativeThread.prepare();
-                }
+                setup.run();
+                Thread other =
+                    new Thread(
+                        () -> {
+                          try {
+                            meanwhile.run();
+                          } catch (Throwable e) {
+                            failure.set(e);
+                          }
+                        });
+                other.start();
+                other.join();
+                // The first op is elementwise, as in a step: it is where libtorch applies a
+                // thread's count (a product alone keeps the one OpenMP was given).
+                a.add(a).close();
                 a.matMul(a).close();
                 var os =
                     (com.sun.management.OperatingSystemMXBean)
