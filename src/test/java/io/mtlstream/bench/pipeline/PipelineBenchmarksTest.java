@@ -23,8 +23,11 @@ class PipelineBenchmarksTest {
 
     assertThat(r.preloaded()).isEqualTo(3000);
     LearnerRun run = r.runs().get(0);
-    // The window opens after the first step: every later full batch is trained in it.
-    assertThat(run.events()).isEqualTo(2900);
+    // The window opens after the first step the poll sees (on a loaded machine the learner may
+    // have trained two or three by then) and closes when the backlog is trained: every later full
+    // batch is in it.
+    assertThat(run.events()).isBetween(2000L, 2900L);
+    assertThat(run.events() % 100).isZero();
     assertThat(run.eventsPerSecond()).isPositive();
     assertThat(run.stepSeconds()).isPositive().isLessThanOrEqualTo(run.seconds() * 1.05);
     assertThat(run.stackSamples()).isNotEmpty();
