@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * record after a start: checkpoint, then the journal replayed through the same deterministic path
  * with outputs suppressed (they were published before).
  *
- * <p>One instance per stream task; owns the learners of the models it sees and closes them.
+ * <p>One instance per stream task; owns the learners of the models it sees and closes them, and
+ * holds the JVM's one trainer thread ({@link SharedTrainer}) while it lives.
  */
 final class LearnerProcessor implements Processor<String, byte[], String, LearnerOutput> {
 
@@ -66,7 +67,7 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
     this.journal = context.getStateStore(JOURNAL);
     this.meters = new LearnerMetrics(settings.meters());
     if (settings.backgroundSteps()) {
-      this.trainer = new TrainerThread(LearnerTopology.TRAINER_THREAD_PREFIX + context.taskId());
+      this.trainer = SharedTrainer.acquire();
       // Every step trains there; what runs here (model creation, checkpoint and snapshot reads)
       // stays off OpenMP, whose workers on a second thread would throttle the trainer's.
       NativeThread.oneThreadHere();
@@ -194,10 +195,14 @@ final class LearnerProcessor implements Processor<String, byte[], String, Learne
 
   @Override
   public void close() {
-    models.values().forEach(ModelRuntime::close);
-    models.clear();
-    if (trainer != null) {
-      trainer.close();
+    try {
+      models.values().forEach(ModelRuntime::close);
+      models.clear();
+    } finally {
+      if (trainer != null) {
+        SharedTrainer.release(trainer);
+        trainer = null;
+      }
     }
     if (meters != null) {
       meters.close();

@@ -34,8 +34,8 @@ public final class LearnerTopology {
   private static final String BY_MODEL = "by-model";
 
   /**
-   * Names of the threads the learners train on with background steps: this, then the stream task
-   * id. Tools that attribute CPU by thread (bench pipeline) match on it.
+   * Start of the name of the thread the learners train on with background steps ({@code
+   * mtl-trainer-shared}). Tools that attribute CPU by thread (bench pipeline) match on it.
    */
   public static final String TRAINER_THREAD_PREFIX = "mtl-trainer-";
 

@@ -8,11 +8,11 @@ import java.util.concurrent.Future;
 
 /**
  * The thread a stream task's learners train on while the stream thread goes on reading, decoding
- * and journaling the next batch (see {@link ModelRuntime#accept}). One per {@link
- * LearnerProcessor}: its models' steps queue on it in submission order, so each model's steps stay
- * in order and never overlap one another. A daemon, so a learner that is never closed cannot keep
- * the JVM alive; {@link #close()} waits for the running step, because that step owns native memory
- * its learner is about to free.
+ * and journaling the next batch (see {@link ModelRuntime#accept}). The learners of a JVM share one
+ * ({@link SharedTrainer}): steps queue on it in submission order, so each model's steps stay in
+ * order and never overlap one another. A daemon, so a learner that is never closed cannot keep the
+ * JVM alive; {@link #close()} waits for the running step, because that step owns native memory its
+ * learner is about to free.
  */
 final class TrainerThread implements AutoCloseable {
 

@@ -109,6 +109,30 @@ class BackgroundStepsTopologyTest {
     }
   }
 
+  @Test
+  void shouldTrainTheStepsOfTwoStreamTasksOnOneSharedTrainerThread(@TempDir Path dir) {
+    int holdersBefore = SharedTrainer.holders();
+    MeterRegistry metersA = new SimpleMeterRegistry();
+    MeterRegistry metersB = new SimpleMeterRegistry();
+    try (TopologyTestDriver a = TestStreams.driver(background(metersA), dir.resolve("a"));
+        TopologyTestDriver b = TestStreams.driver(background(metersB), dir.resolve("b"))) {
+      List<byte[]> events = TestStreams.events(12 * 12);
+      TestStreams.pipe(a, events, 0, events.size());
+      TestStreams.pipe(b, events, 0, events.size());
+
+      assertThat(metersA.get("mtl.train.background.steps").counter().count()).isPositive();
+      assertThat(metersB.get("mtl.train.background.steps").counter().count()).isPositive();
+      // One thread, not one per task: a second one would keep a second team of OpenMP workers.
+      assertThat(
+              Thread.getAllStackTraces().keySet().stream()
+                  .map(Thread::getName)
+                  .filter(n -> n.startsWith(LearnerTopology.TRAINER_THREAD_PREFIX)))
+          .containsExactly(SharedTrainer.THREAD_NAME);
+      assertThat(SharedTrainer.holders()).isEqualTo(holdersBefore + 2);
+    }
+    assertThat(SharedTrainer.holders()).isEqualTo(holdersBefore);
+  }
+
   private static StreamSettings background(MeterRegistry meters) {
     return TestStreams.settings(12, 4, 7, 10, meters).withBackgroundSteps(true);
   }
