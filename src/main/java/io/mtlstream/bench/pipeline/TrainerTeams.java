@@ -10,12 +10,14 @@ import io.mtlstream.train.MultiTaskLearner;
 import io.mtlstream.train.nn.NativeThread;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Why the learners of a JVM share one trainer thread (stream.SharedTrainer): two learners stepped
@@ -43,7 +45,7 @@ public final class TrainerTeams {
     NativeThread.oneThreadHere();
     NativeThread.prepare();
     PipelineWorkload workload = PipelineWorkload.toy(1.0, 100.0);
-    Map<String, String> s = new java.util.HashMap<>(workload.modelSettings());
+    Map<String, String> s = new HashMap<>(workload.modelSettings());
     s.put("mtl.model.trunk", trunk);
     LearnerSettings settings = Settings.learner(MtlConfig.load(null, Map.of(), s));
     List<MiniBatch> pool = InProcessSteps.batches(settings.model(), workload, 100, 16);
@@ -103,8 +105,8 @@ public final class TrainerTeams {
     } finally {
       a.shutdown();
       b.shutdown();
-      a.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-      b.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      a.awaitTermination(1, TimeUnit.MINUTES);
+      b.awaitTermination(1, TimeUnit.MINUTES);
     }
   }
 
